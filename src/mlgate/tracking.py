@@ -1,0 +1,77 @@
+"""Lineage facts a training run records, so a registered model can be traced to its inputs.
+
+The train stage of a generated project (and any other training script) tags its MLflow run
+with :func:`lineage_tags`; ``mlgate promote`` copies them onto the model version and
+``mlgate lineage`` prints them back. Nothing here imports MLflow: it is cheap to call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+TAG_GIT_COMMIT = "mlgate.git_commit"
+TAG_GIT_DIRTY = "mlgate.git_dirty"
+TAG_DATA_HASH = "mlgate.data_hash"
+TAG_DATA_PATH = "mlgate.data_path"
+TAG_PARAMS_HASH = "mlgate.params_hash"
+
+RUN_RECORD_KEYS = ("run_id", "model_uri", "experiment_id", "tracking_uri", "model_name", "tags")
+"""What a train stage writes to ``[tool.mlgate] train_run`` (JSON): the candidate for the gates."""
+
+
+def file_md5(path: Path | str, chunk_size: int = 1 << 20) -> str:
+    """MD5 of a file's bytes: the hash DVC 3 records for a file output."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def params_hash(params: Any) -> str:
+    """SHA-256 of the parameters in canonical JSON (sorted keys), stable across runs."""
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def git_state(root: Path | str) -> tuple[str | None, bool | None]:
+    """The commit checked out at ``root`` and whether the work tree has changes; Nones outside git."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return commit, bool(status) if status is not None else None
+
+
+def lineage_tags(root: Path | str, data_path: Path | str, params: Any) -> dict[str, str]:
+    """Tags for a training run: git commit (and dirtiness), data hash and path, params hash."""
+    root = Path(root)
+    data_path = Path(data_path)
+    commit, dirty = git_state(root)
+    try:
+        shown_path = str(data_path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        shown_path = str(data_path)
+    tags = {
+        TAG_DATA_HASH: file_md5(data_path),
+        TAG_DATA_PATH: shown_path,
+        TAG_PARAMS_HASH: params_hash(params),
+        TAG_GIT_COMMIT: commit or "unknown",
+    }
+    if dirty is not None:
+        tags[TAG_GIT_DIRTY] = str(dirty).lower()
+    return tags
