@@ -1,0 +1,229 @@
+"""``mlgate report``: publish a gate's report in CI.
+
+Run after a gate (``mlgate validate``, ``dvc repro``, ...), it
+
+* appends the gate's Markdown summary to the job summary (``$GITHUB_STEP_SUMMARY``) and prints it;
+* on a pull request, creates or updates one comment per gate, found by a hidden marker
+  (``<!-- mlgate:NAME -->``), when a token with ``pull-requests: write`` is given
+  (``GITHUB_TOKEN``); a token without that right (fork pull requests) gives a warning, never
+  a failure;
+* writes step outputs to ``$GITHUB_OUTPUT``: ``verdict`` (pass, fail or error), the report paths,
+  and the run id, model URI and model version when the JSON report holds them.
+
+Outside GitHub Actions (no ``GITHUB_*`` variables) it only prints the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mlgate.errors import InputError
+
+HELP = "publish a gate report in CI: job summary, one pull-request comment, step outputs"
+
+_OUTPUT_KEYS = {
+    "run_id": "run-id",
+    "model_uri": "model-uri",
+    "model_version": "model-version",
+    "model_name": "model-name",
+    "promoted": "promoted",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the gate's name, e.g. validate; names the PR comment marker")
+    parser.add_argument("--json", type=Path, help="the gate's JSON report (verdict, run id, ...)")
+    parser.add_argument("--markdown", type=Path, help="the gate's Markdown summary")
+    parser.add_argument(
+        "--exit-code",
+        type=int,
+        default=None,
+        help="the gate's exit code (0 pass, 1 fail, other: error); decides the verdict "
+        "when the JSON report has none",
+    )
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a line added under the summary (repeatable)",
+    )
+    parser.add_argument(
+        "--tracking",
+        action="store_true",
+        help="add a line saying where MLflow tracked this run (server or local sqlite)",
+    )
+    parser.add_argument(
+        "--comment",
+        choices=("auto", "never"),
+        default="auto",
+        help="auto: comment on pull requests when GITHUB_TOKEN is set (default); never: do not",
+    )
+
+
+def verdict_of(report: Mapping[str, Any] | None, exit_code: int | None) -> str:
+    """``pass``/``fail`` from the report, else from the exit code; ``error`` when the gate broke."""
+    if exit_code is not None and exit_code not in (0, 1):
+        return "error"
+    if report is not None and report.get("verdict") in ("pass", "fail"):
+        return str(report["verdict"])
+    if exit_code == 0:
+        return "pass"
+    if exit_code == 1:
+        return "fail"
+    return "error" if report is None else "unknown"
+
+
+def outputs_of(report: Mapping[str, Any] | None) -> dict[str, str]:
+    """The step outputs a report offers: run id, model URI and version, looked up one level deep."""
+    found: dict[str, str] = {}
+    if not report:
+        return found
+    places = [report] + [v for v in report.values() if isinstance(v, Mapping)]
+    for key, output in _OUTPUT_KEYS.items():
+        for place in places:
+            value = place.get(key)
+            if value is not None and not isinstance(value, Mapping | list):
+                found[output] = str(value).lower() if isinstance(value, bool) else str(value)
+                break
+    return found
+
+
+def tracking_line(environ: Mapping[str, str], event_name: str | None) -> str:
+    """Where this run tracks, without credentials; says why when it falls back to local sqlite."""
+    uri = environ.get("MLFLOW_TRACKING_URI", "")
+    if uri and not uri.startswith(("sqlite:", "file:")) and "://" in uri:
+        parts = urlsplit(uri)
+        host = parts.hostname or ""
+        where = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+        return f"Tracking: MLflow server `{where}`."
+    why = (
+        "no tracking server secrets reach this run (pull requests from forks get none)"
+        if event_name in ("pull_request", "pull_request_target")
+        else "no MLFLOW_TRACKING_URI is set"
+    )
+    return (
+        f"Tracking: local sqlite, because {why}. The champion comparison uses the local "
+        "registry only, so nothing here can be promoted."
+    )
+
+
+def compose(
+    name: str, markdown: str | None, verdict: str, exit_code: int | None, notes: list[str]
+) -> str:
+    """The Markdown body: the gate's own summary (or why there is none), then the notes."""
+    if markdown is None or not markdown.strip():
+        code = "" if exit_code is None else f" (exit code {exit_code})"
+        markdown = (
+            f"### mlgate {name}: no report\n\nThe gate wrote no summary{code}; see the job log.\n"
+        )
+    lines = [markdown.rstrip(), ""]
+    if verdict == "error":
+        lines += [f"> **mlgate {name}** could not run to a verdict; see the job log.", ""]
+    lines += [f"> {note}" for note in notes if note.strip()]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _read_report(path: Path | None) -> dict[str, Any] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(
+            f"{path}: not a readable JSON report ({error})",
+            hint="pass the JSON file the gate wrote, e.g. reports/validation.json",
+        ) from error
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a report must be a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _append(path: str | None, text: str) -> None:
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _write_outputs(path: str | None, outputs: Mapping[str, str]) -> None:
+    lines = "".join(f"{key}={value}\n" for key, value in outputs.items() if "\n" not in value)
+    _append(path, lines)
+
+
+def _event(environ: Mapping[str, str]) -> dict[str, Any]:
+    path = environ.get("GITHUB_EVENT_PATH")
+    if not path or not Path(path).is_file():
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _comment(name: str, body: str, environ: Mapping[str, str]) -> str:
+    """Create or update the pull-request comment; the URL, or "" when there is none."""
+    from mlgate import pr_comment
+    from mlgate.errors import ServiceError
+
+    event_name = environ.get("GITHUB_EVENT_NAME")
+    event = _event(environ)
+    number = pr_comment.pull_request_number(event_name, event)
+    if number is None:
+        return ""
+    token = environ.get("GITHUB_TOKEN", "")
+    repo = pr_comment.repository_of(event, environ.get("GITHUB_REPOSITORY"))
+    if not token or not repo:
+        print(f"mlgate report: no GITHUB_TOKEN given, so no comment on pull request #{number}")
+        return ""
+    client = pr_comment.GitHubComments(
+        environ.get("GITHUB_API_URL", "https://api.github.com"), token
+    )
+    try:
+        result = pr_comment.upsert_comment(client, repo, number, name, body)
+    except ServiceError as error:
+        # A comment is a courtesy: a read-only token (fork) or an API hiccup never fails the gate.
+        message = str(error).replace("\n", " ")
+        print(f"::warning title=mlgate report::no comment on pull request #{number}: {message}")
+        return ""
+    print(f"mlgate report: {result.action} comment {result.url or result.comment_id}")
+    return result.url
+
+
+def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    from mlgate.pr_comment import marker
+
+    try:
+        marker(args.name)
+    except ValueError as error:
+        raise InputError(str(error)) from error
+    report = _read_report(args.json)
+    markdown = None
+    if args.markdown is not None and args.markdown.is_file():
+        markdown = args.markdown.read_text(encoding="utf-8", errors="replace")
+    verdict = verdict_of(report, args.exit_code)
+    notes = list(args.note)
+    if args.tracking:
+        notes.append(tracking_line(environ, environ.get("GITHUB_EVENT_NAME")))
+    body = compose(args.name, markdown, verdict, args.exit_code, notes)
+
+    sys.stdout.write(body)
+    _append(environ.get("GITHUB_STEP_SUMMARY"), body + "\n")
+    comment_url = _comment(args.name, body, environ) if args.comment == "auto" else ""
+
+    outputs = {"verdict": verdict}
+    if args.json is not None:
+        outputs["report-json"] = str(args.json)
+    if args.markdown is not None:
+        outputs["report-markdown"] = str(args.markdown)
+    outputs.update(outputs_of(report))
+    outputs["comment-url"] = comment_url
+    _write_outputs(environ.get("GITHUB_OUTPUT"), outputs)
+    return 0

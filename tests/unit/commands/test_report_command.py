@@ -1,0 +1,172 @@
+"""``mlgate report``: the job summary, the step outputs and the verdict, as Actions sees them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mlgate import cli
+from mlgate.commands import report
+
+
+@pytest.fixture
+def actions_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """The files GitHub Actions hands a step (summary, outputs), on a push event without a token."""
+    files = {"summary": tmp_path / "summary.md", "output": tmp_path / "output.txt"}
+    for name in list(os.environ):
+        if name.startswith("GITHUB_") or name.startswith("MLFLOW_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(files["summary"]))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(files["output"]))
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "push")
+    return files
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_passing_report_reaches_the_summary_and_the_outputs(
+    tmp_path: Path, actions_env: dict[str, Path]
+) -> None:
+    # given a train record and its summary
+    (tmp_path / "train.json").write_text(
+        json.dumps({"run_id": "abc123", "model_uri": "runs:/abc123/model", "tags": {"a": "b"}}),
+        encoding="utf-8",
+    )
+    (tmp_path / "train.md").write_text("### train\n\nrun abc123\n", encoding="utf-8")
+
+    # when the report is published
+    code = cli.main(
+        [
+            "report",
+            "train",
+            "--json",
+            str(tmp_path / "train.json"),
+            "--markdown",
+            str(tmp_path / "train.md"),
+            "--exit-code",
+            "0",
+            "--note",
+            "trained on 455 rows",
+        ]
+    )
+
+    # then the summary holds the Markdown and the note, and the outputs hold the run
+    assert code == 0
+    summary = actions_env["summary"].read_text(encoding="utf-8")
+    assert summary.startswith("### train\n\nrun abc123\n")
+    assert "> trained on 455 rows" in summary
+    outputs = _outputs(actions_env["output"])
+    assert outputs["verdict"] == "pass"
+    assert outputs["run-id"] == "abc123"
+    assert outputs["model-uri"] == "runs:/abc123/model"
+    assert outputs["report-json"].endswith("train.json")
+
+
+def test_a_gate_without_a_report_is_an_error_with_a_pointer_to_the_log(
+    tmp_path: Path, actions_env: dict[str, Path]
+) -> None:
+    # given a gate that crashed before writing anything (exit code 2)
+    missing = tmp_path / "validation.json"
+
+    # when the report is published
+    code = cli.main(
+        [
+            "report",
+            "validate",
+            "--json",
+            str(missing),
+            "--markdown",
+            str(tmp_path / "validation.md"),
+            "--exit-code",
+            "2",
+        ]
+    )
+
+    # then the summary says there is no report and the verdict is error
+    assert code == 0
+    summary = actions_env["summary"].read_text(encoding="utf-8")
+    assert "mlgate validate: no report" in summary
+    assert "exit code 2" in summary
+    assert _outputs(actions_env["output"])["verdict"] == "error"
+
+
+def test_a_garbled_json_report_is_an_input_error(
+    tmp_path: Path, actions_env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a truncated JSON report
+    broken = tmp_path / "validation.json"
+    broken.write_text('{"verdict": "pa', encoding="utf-8")
+
+    # when the report is published, then the command exits 2 naming the file
+    assert cli.main(["report", "validate", "--json", str(broken)]) == 2
+    assert "validation.json: not a readable JSON report" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("verdict", "exit_code", "expected"),
+    [
+        ("pass", 0, "pass"),
+        ("fail", 1, "fail"),
+        ("pass", 2, "error"),
+        (None, 0, "pass"),
+        (None, 1, "fail"),
+        (None, None, "error"),
+    ],
+)
+def test_verdict_of(verdict: str | None, exit_code: int | None, expected: str) -> None:
+    # given a report (or none) and an exit code, then the verdict follows the report unless broken
+    data = None if verdict is None else {"verdict": verdict}
+    assert report.verdict_of(data, exit_code) == expected
+
+
+def test_outputs_of_looks_one_level_deep_and_skips_structures() -> None:
+    # given a promotion-like report with the version nested under the candidate
+    data = {
+        "verdict": "pass",
+        "promoted": True,
+        "candidate": {"model_version": 4, "run_id": "r1"},
+        "tags": {"run_id": {"nested": 1}},
+    }
+
+    # then the version, the run and the flag are offered as outputs
+    assert report.outputs_of(data) == {"run-id": "r1", "model-version": "4", "promoted": "true"}
+
+
+def test_tracking_line_hides_credentials_and_explains_the_fallback() -> None:
+    # given a server URI with a password, and a pull request without secrets
+    server = report.tracking_line(
+        {"MLFLOW_TRACKING_URI": "https://user:secret@mlflow.example:8443/path"}, "push"
+    )
+    fork = report.tracking_line({"MLFLOW_TRACKING_URI": ""}, "pull_request")
+
+    # then the server line shows only scheme, host and port, and the fallback says why
+    assert server == "Tracking: MLflow server `https://mlflow.example:8443`."
+    assert "secret" not in server
+    assert "local sqlite" in fork
+    assert "forks" in fork
+
+
+def test_comment_never_makes_no_request_even_on_a_pull_request(
+    tmp_path: Path, actions_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a pull request event with a token pointing at an address where nothing listens
+    event = tmp_path / "event.json"
+    event.write_text(
+        json.dumps({"pull_request": {"number": 3}, "repository": {"full_name": "o/r"}})
+    )
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+
+    # when commenting is turned off
+    code = cli.main(["report", "validate", "--exit-code", "0", "--comment", "never"])
+
+    # then the command passes with no comment and no warning
+    assert code == 0
+    assert _outputs(actions_env["output"])["comment-url"] == ""
