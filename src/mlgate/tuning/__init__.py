@@ -1,0 +1,45 @@
+"""Hyperparameter search and algorithm selection, with tracked trials and a sanity gate.
+
+The search is scikit-learn's randomized search (``RandomizedSearchCV`` driven through its
+documented ``_run_search`` extension point), not Optuna:
+
+* it is already a dependency, and each trial is the same Pipeline the train stage fits;
+* every candidate is drawn up front from the seed (``ParameterSampler``), the folds are
+  seeded, so the trials and the winner depend on the seed and the budget only;
+* trials run in parallel joblib worker *processes* (``n_jobs``) and the results are identical
+  for any number of workers, whereas Optuna's ``n_jobs`` runs threads whose TPE suggestions
+  depend on which trial finishes first, so a parallel Optuna study is not reproducible.
+
+Randomized search gives up TPE's focus on promising regions; for the small spaces and
+budgets of a CI pipeline that costs little, and reproducibility is what a gate needs.
+
+Modules: :mod:`.algorithms` (the candidate estimators and :func:`build_estimator`),
+:mod:`.space` (the ``tune:`` section of params.yaml), :mod:`.search` (the search),
+:mod:`.checks` (the sanity gate, pure), :mod:`.report` (files it writes), :mod:`.runs` (MLflow).
+The names below are imported on first use, so ``import mlgate.tuning`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_API = {
+    "build_estimator": "mlgate.tuning.algorithms:build_estimator",
+    "read_best_params": "mlgate.tuning.report:read_best_params",
+    "tuned_estimator": "mlgate.tuning.report:tuned_estimator",
+    "parse_config": "mlgate.tuning.space:parse_config",
+    "run_search": "mlgate.tuning.search:run_search",
+}
+
+__all__ = list(_API)
+
+
+def __getattr__(name: str) -> Any:
+    target = _API.get(name)
+    if target is None:
+        raise AttributeError(f"module 'mlgate.tuning' has no attribute {name!r}")
+    module_name, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module_name), attribute)
+    globals()[name] = value
+    return value

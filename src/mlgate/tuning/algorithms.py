@@ -1,0 +1,142 @@
+"""The algorithms a search may choose, and how to build one as a scikit-learn Pipeline.
+
+Every tuned model is a two-step Pipeline, ``scale`` then ``model``: a StandardScaler for the
+linear models (their penalties assume features on one scale) and ``"passthrough"`` for the tree
+ensembles, which do not care. The train stage of a project rebuilds the winner with
+:func:`build_estimator`, so search and training construct the very same object.
+
+Importing this module is cheap: scikit-learn is imported when an estimator is built.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from mlgate.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    """One searchable algorithm: where its estimator lives and which task it serves."""
+
+    name: str
+    task: str
+    estimator: str  # "module:Class"
+    scaled: bool
+    defaults: tuple[tuple[str, Any], ...] = ()
+
+
+ALGORITHMS: dict[str, Algorithm] = {
+    algorithm.name: algorithm
+    for algorithm in (
+        Algorithm(
+            "logistic_regression",
+            "classification",
+            "sklearn.linear_model:LogisticRegression",
+            scaled=True,
+            defaults=(("max_iter", 1000),),
+        ),
+        Algorithm(
+            "random_forest_classifier",
+            "classification",
+            "sklearn.ensemble:RandomForestClassifier",
+            scaled=False,
+        ),
+        Algorithm(
+            "hist_gradient_boosting_classifier",
+            "classification",
+            "sklearn.ensemble:HistGradientBoostingClassifier",
+            scaled=False,
+        ),
+        Algorithm("ridge", "regression", "sklearn.linear_model:Ridge", scaled=True),
+        Algorithm(
+            "random_forest_regressor",
+            "regression",
+            "sklearn.ensemble:RandomForestRegressor",
+            scaled=False,
+        ),
+        Algorithm(
+            "hist_gradient_boosting_regressor",
+            "regression",
+            "sklearn.ensemble:HistGradientBoostingRegressor",
+            scaled=False,
+        ),
+    )
+}
+
+# Short names a params file may use; each resolves to the algorithm of the project's task.
+ALIASES: dict[str, dict[str, str]] = {
+    "linear": {"classification": "logistic_regression", "regression": "ridge"},
+    "random_forest": {
+        "classification": "random_forest_classifier",
+        "regression": "random_forest_regressor",
+    },
+    "hist_gradient_boosting": {
+        "classification": "hist_gradient_boosting_classifier",
+        "regression": "hist_gradient_boosting_regressor",
+    },
+}
+
+
+def names_for(task: str) -> list[str]:
+    """Every name (full or short) that selects an algorithm for ``task``."""
+    full = [name for name, algorithm in ALGORITHMS.items() if algorithm.task == task]
+    return sorted(full + list(ALIASES))
+
+
+def resolve(task: str, name: str) -> Algorithm:
+    """The algorithm ``name`` stands for in ``task``, or a ConfigError listing the choices."""
+    full = ALIASES.get(name, {}).get(task, name)
+    algorithm = ALGORITHMS.get(full)
+    if algorithm is None or algorithm.task != task:
+        raise ConfigError(
+            f"algorithm '{name}' is not available for a {task} task",
+            hint=f"use one of: {', '.join(names_for(task))}",
+        )
+    return algorithm
+
+
+def estimator_class(algorithm: Algorithm) -> type:
+    module_name, _, class_name = algorithm.estimator.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def model_params(algorithm: Algorithm, params: dict[str, Any], seed: int | None) -> dict[str, Any]:
+    """The estimator's constructor arguments: its defaults, the seed, then ``params``.
+
+    Unknown parameter names raise a ConfigError naming the algorithm and the accepted names.
+    """
+    cls = estimator_class(algorithm)
+    accepted = set(cls().get_params(deep=False))
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        raise ConfigError(
+            f"algorithm '{algorithm.name}' has no parameter {', '.join(map(repr, unknown))}",
+            hint=f"{cls.__name__} accepts: {', '.join(sorted(accepted))}",
+        )
+    values: dict[str, Any] = dict(algorithm.defaults)
+    if seed is not None and "random_state" in accepted:
+        values["random_state"] = seed
+    values.update(params)
+    return values
+
+
+def build_estimator(
+    task: str, algorithm: str, params: dict[str, Any] | None = None, seed: int | None = 0
+) -> Any:
+    """A scikit-learn Pipeline ``scale -> model`` for ``algorithm`` with ``params`` set.
+
+    ``algorithm`` is a full name (``random_forest_classifier``) or a short one
+    (``random_forest``) resolved against ``task``. ``seed`` becomes ``random_state`` where the
+    estimator has one. This is what a train stage calls with the contents of the tuned-params
+    file, e.g. ``build_estimator(task, best["algorithm"], best["params"], seed)``.
+    """
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    chosen = resolve(task, algorithm)
+    model = estimator_class(chosen)(**model_params(chosen, dict(params or {}), seed))
+    scale = StandardScaler() if chosen.scaled else "passthrough"
+    return Pipeline([("scale", scale), ("model", model)])
