@@ -1,0 +1,64 @@
+"""Batch scoring with the current champion: the integration point for a product.
+
+    python -m {{ cookiecutter.package_name }}.predict INPUT.csv OUTPUT.csv [--model-uri URI]
+
+loads ``models:/<model_name>@champion`` from the MLflow registry (the model the gates
+promoted), scores every row of INPUT and writes INPUT's columns plus ``prediction``.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+from mlgate.settings import tracking_uri
+
+from {{ cookiecutter.package_name }}.config import settings
+from {{ cookiecutter.package_name }}.schema import TARGET
+
+
+def champion_uri() -> str:
+    return f"models:/{settings().model_name}@champion"
+
+
+def predict(model, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``prediction`` column; a target column, if present, is ignored."""
+    features = frame.drop(columns=[TARGET], errors="ignore")
+    scored = frame.copy()
+    scored["prediction"] = model.predict(features)
+    return scored
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("input", type=Path, help="CSV or Parquet file with the feature columns")
+    parser.add_argument("output", type=Path, help="where to write the scored rows (CSV)")
+    parser.add_argument("--model-uri", default=None, help="default: models:/<name>@champion")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    import mlflow
+
+    uri = tracking_uri(settings())
+    if uri:
+        mlflow.set_tracking_uri(uri)
+    model_uri = args.model_uri or champion_uri()
+    try:
+        model = mlflow.sklearn.load_model(model_uri)
+    except Exception as error:  # MLflow raises several types for a missing model or alias
+        print(
+            f"predict: cannot load {model_uri}: {error}\n"
+            "  hint: run the pipeline and `mlgate promote` first, or pass --model-uri",
+            file=sys.stderr,
+        )
+        return 2
+    reader = pd.read_parquet if args.input.suffix == ".parquet" else pd.read_csv
+    scored = predict(model, reader(args.input))
+    scored.to_csv(args.output, index=False)
+    print(f"predict: {len(scored)} rows scored with {model_uri} -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
