@@ -1,0 +1,82 @@
+"""Whether CI pulls DVC data: the decision per remote kind, and a real pull from a local remote."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mlgate import dvc_remote
+
+
+@pytest.mark.parametrize(
+    ("url", "environ", "pull", "why"),
+    [
+        (None, {}, False, "no default DVC remote"),
+        ("s3://bucket/p", {}, False, "none of AWS_ACCESS_KEY_ID"),
+        ("s3://bucket/p", {"AWS_ACCESS_KEY_ID": "AKIA"}, True, "from AWS_ACCESS_KEY_ID"),
+        ("gs://bucket/p", {"GOOGLE_APPLICATION_CREDENTIALS": "/k.json"}, True, "gs remote"),
+        ("azure://c/p", {"AZURE_STORAGE_KEY": ""}, False, "azure remote but none"),
+        ("ssh://host/p", {}, True, "from the DVC config"),
+    ],
+)
+def test_cloud_remotes_need_their_credentials(
+    url: str | None, environ: dict[str, str], pull: bool, why: str, tmp_path: Path
+) -> None:
+    # given a default remote and an environment, then the decision and its reason follow
+    decision = dvc_remote.decide(url, environ, tmp_path)
+    assert decision.pull is pull
+    assert why in decision.reason
+
+
+def test_a_relative_local_remote_is_resolved_against_the_dvc_folder(tmp_path: Path) -> None:
+    # given .dvc/ and a sibling storage folder named relatively, as the template does
+    (tmp_path / ".dvc").mkdir()
+    (tmp_path / "storage").mkdir()
+
+    # then the remote is found from .dvc/, and a missing one is named
+    assert dvc_remote.decide("../storage", {}, tmp_path / ".dvc").pull is True
+    missing = dvc_remote.decide("../elsewhere", {}, tmp_path / ".dvc")
+    assert missing.pull is False
+    assert str(tmp_path / "elsewhere") in missing.reason
+
+
+def _dvc(cwd: Path, *args: str) -> None:
+    subprocess.run(["dvc", *args], cwd=cwd, check=True, capture_output=True, text=True)
+
+
+@pytest.mark.skipif(shutil.which("dvc") is None, reason="needs the dvc command")
+def test_main_pulls_from_an_existing_local_remote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a DVC project whose data was pushed to a local remote, then removed from the checkout
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    _dvc(project, "init", "-q")
+    _dvc(project, "config", "core.analytics", "false")
+    _dvc(project, "remote", "add", "-d", "storage", "../storage")
+    (project / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    _dvc(project, "add", "data.csv")
+    _dvc(project, "push")
+    (project / "data.csv").unlink()
+    shutil.rmtree(project / ".dvc" / "cache")
+
+    # when CI runs the pull step in auto mode
+    code = dvc_remote.main(["--project", str(project)], environ={})
+
+    # then the data is back
+    assert code == 0
+    assert (project / "data.csv").read_text(encoding="utf-8") == "a,b\n1,2\n"
+    assert "local remote" in capsys.readouterr().out
+
+
+def test_main_in_true_mode_fails_without_a_remote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a folder that is not a DVC project, then auto skips and true fails
+    assert dvc_remote.main(["--project", str(tmp_path)], environ={}) == 0
+    assert dvc_remote.main(["--project", str(tmp_path), "--mode", "true"], environ={}) == 1
+    assert "is not a DVC project" in capsys.readouterr().out
