@@ -1,9 +1,9 @@
 """Tasks for this project; CI runs the same sessions.
 
-    nox -s tests       the project's test suite
-    nox -s lint        pre-commit hooks on every file (ruff, YAML/TOML checks, ...)
-    nox -s pipeline    dvc repro: the whole pipeline, gates included
-    nox -s promote     promote the last trained model if the benchmark gate passed
+- ``nox -s tests``: the project's test suite
+- ``nox -s lint``: pre-commit hooks on every file (ruff, YAML/TOML checks, ...)
+- ``nox -s pipeline``: ``dvc repro``, the whole pipeline, gates included
+- ``nox -s promote``: promote the last trained model if the benchmark gate passed
 """
 
 import nox

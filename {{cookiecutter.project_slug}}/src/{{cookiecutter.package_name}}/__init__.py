@@ -1,3 +1,3 @@
-"""{{ cookiecutter.description }}"""
+"""{{ cookiecutter.project_name }}: pipeline stages, data contract and model."""
 
 __version__ = "0.1.0"

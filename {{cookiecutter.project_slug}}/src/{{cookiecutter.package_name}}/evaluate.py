@@ -5,7 +5,9 @@ the data behind the plots in ``reports/plots/`` (drawn by ``dvc plots show``).
 """
 
 import joblib
+{%- if cookiecutter.task == 'regression' %}
 import numpy as np
+{%- endif %}
 import pandas as pd
 from mlgate.reporting import write_json
 from sklearn import metrics

@@ -50,9 +50,8 @@ def log_run(model: Pipeline, frame: pd.DataFrame, cfg: dict[str, Any]) -> dict[s
         # MLflow's notes on dataset sources and integer columns are advice, not problems.
         warnings.filterwarnings("ignore", category=UserWarning, module="mlflow")
         mlflow.log_params({"algorithm": cfg["algorithm"], "seed": cfg["seed"], **cfg["params"]})
-        dataset = mlflow.data.from_pandas(
-            frame, source=str(where.train_data.relative_to(where.root)), name="train", targets=TARGET
-        )
+        source = str(where.train_data.relative_to(where.root))
+        dataset = mlflow.data.from_pandas(frame, source=source, name="train", targets=TARGET)
         mlflow.log_input(dataset, context="training")
         tags = lineage_tags(where.root, where.train_data, cfg)
         mlflow.set_tags(tags)

@@ -1,0 +1,195 @@
+"""The template renders into a complete, parseable, lint-clean project for every option value."""
+
+from __future__ import annotations
+
+import configparser
+import itertools
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.project import render
+
+TASKS = ["classification", "regression"]
+REMOTES = ["local", "s3", "gcs", "azure", "none"]
+PYTHONS = ["3.11", "3.12", "3.13"]
+LICENSES = ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"]
+REMOTE_URLS = {
+    "s3": "s3://team-bucket/dvc",
+    "gcs": "gs://team-bucket/dvc",
+    "azure": "azure://box/dvc",
+}
+
+
+def combinations() -> list[dict[str, str]]:
+    """Every task x remote pair; Python versions and licenses cycle so each value appears."""
+    combos = []
+    for i, (task, remote) in enumerate(itertools.product(TASKS, REMOTES)):
+        answers = {
+            "project_name": f"Combo {i} {task}",
+            "task": task,
+            "dvc_remote": remote,
+            "python_version": PYTHONS[i % len(PYTHONS)],
+            "license": LICENSES[i % len(LICENSES)],
+        }
+        if remote in REMOTE_URLS:
+            answers["dvc_remote_url"] = REMOTE_URLS[remote]
+        combos.append(answers)
+    return combos
+
+
+COMBOS = combinations()
+
+EXPECTED_FILES = {
+    ".dvc/.gitignore",
+    ".dvc/config",
+    ".dvcignore",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".github/workflows/ci.yml",
+    "LICENSE",
+    "README.md",
+    "data/raw/.gitkeep",
+    "dvc.yaml",
+    "noxfile.py",
+    "params.yaml",
+    "pyproject.toml",
+    "src/{pkg}/__init__.py",
+    "src/{pkg}/config.py",
+    "src/{pkg}/evaluate.py",
+    "src/{pkg}/ingest.py",
+    "src/{pkg}/model.py",
+    "src/{pkg}/predict.py",
+    "src/{pkg}/schema.py",
+    "src/{pkg}/split.py",
+    "src/{pkg}/train.py",
+    "tests/conftest.py",
+    "tests/test_schema.py",
+    "tests/test_stages.py",
+}
+
+# Jinja left behind; GitHub's own ${{ ... }} expressions are meant to stay.
+LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
+
+
+def project_files(project: Path) -> set[str]:
+    return {
+        str(path.relative_to(project))
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def test_every_option_value_is_rendered_at_least_once() -> None:
+    for option, values in {
+        "task": TASKS,
+        "dvc_remote": REMOTES,
+        "python_version": PYTHONS,
+        "license": LICENSES,
+    }.items():
+        assert {combo[option] for combo in COMBOS} == set(values), option
+
+
+@pytest.fixture(
+    scope="module",
+    params=COMBOS,
+    ids=lambda c: f"{c['task']}-{c['dvc_remote']}-py{c['python_version']}-{c['license']}",
+)
+def rendered(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, str], Path]:
+    answers = request.param
+    return answers, render(tmp_path_factory.mktemp("render"), **answers)
+
+
+def test_file_set_is_exact(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    package = project.name.replace("-", "_")
+    assert project_files(project) == {name.format(pkg=package) for name in EXPECTED_FILES}
+
+
+def test_no_template_syntax_is_left(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    for name in project_files(project):
+        text = (project / name).read_text(encoding="utf-8")
+        assert not LEFTOVER.search(text), f"{name}: {LEFTOVER.search(text).group()!r} left"
+
+
+def test_structured_files_parse(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    for name in project_files(project):
+        path = project / name
+        if path.suffix in {".yaml", ".yml"}:
+            assert yaml.safe_load(path.read_text()) is not None, name
+        elif path.suffix == ".toml":
+            tomllib.loads(path.read_text())
+        elif path.suffix == ".json":
+            json.loads(path.read_text())
+    parser = configparser.ConfigParser()
+    parser.read_string((project / ".dvc" / "config").read_text())
+    assert parser.get("core", "analytics") == "false"
+
+
+def test_generated_code_is_ruff_clean(rendered: tuple[dict[str, str], Path]) -> None:
+    _, project = rendered
+    for args in (["check"], ["format", "--check"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_options_reach_the_files_that_depend_on_them(rendered: tuple[dict[str, str], Path]) -> None:
+    answers, project = rendered
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    package = project.name.replace("-", "_")
+
+    assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+    assert pyproject["tool"]["mlgate"]["task"] == answers["task"]
+    assert pyproject["tool"]["mlgate"]["schema"] == f"{package}.schema:DatasetSchema"
+    assert pyproject["tool"]["mlgate"]["tracking_uri"] == "sqlite:///mlflow.db"
+    mlgate_dep = next(d for d in pyproject["project"]["dependencies"] if d.startswith("mlgate"))
+    assert mlgate_dep == "mlgate @ git+https://github.com/mlgate-dev/mlgate@v0.1.0"
+
+    license_text = (project / "LICENSE").read_text()
+    marker = {
+        "MIT": "MIT License",
+        "Apache-2.0": "Apache License, Version 2.0",
+        "BSD-3-Clause": "BSD 3-Clause License",
+        "Proprietary": "All rights reserved",
+    }
+    assert marker[answers["license"]] in license_text
+    if answers["license"] == "Proprietary":
+        assert "license" not in pyproject["project"]
+    else:
+        assert pyproject["project"]["license"] == answers["license"]
+
+    dvc = configparser.ConfigParser()
+    dvc.read_string((project / ".dvc" / "config").read_text())
+    remote = answers["dvc_remote"]
+    if remote == "none":
+        assert dvc.sections() == ["core"]
+    else:
+        assert dvc.get("core", "remote") == "storage"
+        expected_url = REMOTE_URLS.get(remote, "../dvc-storage")
+        assert dvc.get("'remote \"storage\"'", "url") == expected_url
+    extras = {d.split(">")[0] for d in pyproject["project"]["dependencies"]}
+    assert ({f"dvc-{remote}"} & extras) == ({f"dvc-{remote}"} if remote in REMOTE_URLS else set())
+
+    schema = (project / "src" / package / "schema.py").read_text()
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    if answers["task"] == "classification":
+        assert "mean_radius" in schema and "Series[int]" in schema
+    else:
+        assert "bmi" in schema and "mean_radius" not in schema
+    assert params["model"]["algorithm"] in (project / "src" / package / "model.py").read_text()
