@@ -1,0 +1,123 @@
+"""A generated project, installed in a fresh environment, runs and tests itself on the first try.
+
+For each task: generate with the defaults, install into a new venv (mlgate from this tree),
+run `dvc repro`, the project's own pytest and pre-commit, then check that DVC re-runs
+nothing on a second repro and only the downstream stages after a hyperparameter change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.project import install, project_env, render, run, run_checked
+
+pytestmark = pytest.mark.e2e
+
+TASKS = {
+    "classification": {"project_name": "Tumour Classifier"},
+    "regression": {"project_name": "Any Name 2027"},
+}
+EXPECTED_METRICS = {
+    "classification": {"accuracy", "f1", "roc_auc", "log_loss"},
+    "regression": {"rmse", "mae", "r2"},
+}
+STAGE_RAN = re.compile(r"Running stage '([\w-]+)'")
+
+
+def stages_run(output: str) -> list[str]:
+    """The stages `dvc repro` actually executed, in order (skipped ones are not listed)."""
+    return STAGE_RAN.findall(output)
+
+
+class Project:
+    """A generated, installed project and the environment to run commands in it."""
+
+    def __init__(self, path: Path, task: str) -> None:
+        self.path = path
+        self.task = task
+        self.env = project_env(path)
+        self.first_repro = ""
+
+    def run(self, *command: str):
+        return run(command, cwd=self.path, env=self.env)
+
+    def check(self, *command: str):
+        return run_checked(command, cwd=self.path, env=self.env)
+
+
+@pytest.fixture(scope="module", params=sorted(TASKS))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    task = request.param
+    path = render(tmp_path_factory.mktemp(f"e2e-{task}"), task=task, **TASKS[task])
+    install(path)
+    made = Project(path, task)
+    made.check("git", "commit", "--quiet", "-m", "Generated project")
+    made.first_repro = made.check("dvc", "repro").stdout
+    return made
+
+
+def test_first_repro_runs_every_stage_and_writes_metrics(project: Project) -> None:
+    dvc_yaml = yaml.safe_load((project.path / "dvc.yaml").read_text())
+    assert stages_run(project.first_repro) == list(dvc_yaml["stages"])
+    metrics = json.loads((project.path / "reports" / "metrics.json").read_text())
+    assert EXPECTED_METRICS[project.task] <= set(metrics)
+    shown = project.check("dvc", "metrics", "show").stdout
+    assert "reports/metrics.json" in shown
+    plots = project.check("dvc", "plots", "show", "--json").stdout
+    assert "reports/plots/" in plots
+
+
+def test_training_run_is_tracked_with_lineage(project: Project) -> None:
+    from mlflow.tracking import MlflowClient
+
+    record = json.loads((project.path / "reports" / "train.json").read_text())
+    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
+    run_data = client.get_run(record["run_id"])
+    assert run_data.data.params["algorithm"] == "random_forest"
+    assert run_data.data.tags["mlgate.git_commit"] != "unknown"
+    assert run_data.data.tags["mlgate.data_path"] == "data/processed/train.parquet"
+    assert len(run_data.data.tags["mlgate.data_hash"]) == 32
+    inputs = run_data.inputs.dataset_inputs
+    assert [d.dataset.name for d in inputs] == ["train"] and inputs[0].dataset.digest
+    model = client.get_logged_model(record["model_uri"].rsplit("/", 1)[-1])
+    assert model.source_run_id == record["run_id"]
+    experiment = client.get_experiment(record["experiment_id"])
+    assert experiment.name == project.path.name
+
+
+def test_projects_own_tests_pass(project: Project) -> None:
+    done = project.check("pytest", "-q", "-p", "no:cacheprovider")
+    assert " passed" in done.stdout and "failed" not in done.stdout
+
+
+def test_pre_commit_passes_on_every_file(project: Project) -> None:
+    project.check("git", "add", "--all")
+    done = project.run("pre-commit", "run", "--all-files", "--show-diff-on-failure")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_second_repro_changes_nothing(project: Project) -> None:
+    lock_before = (project.path / "dvc.lock").read_text()
+    done = project.check("dvc", "repro")
+    assert stages_run(done.stdout) == []
+    assert (project.path / "dvc.lock").read_text() == lock_before
+    assert "up to date" in project.check("dvc", "status").stdout
+
+
+def test_hyperparameter_change_reruns_only_train_and_what_follows(project: Project) -> None:
+    params_path = project.path / "params.yaml"
+    params = yaml.safe_load(params_path.read_text())
+    params["model"]["params"]["max_depth"] = 5
+    params_path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+    done = project.check("dvc", "repro")
+
+    ran = stages_run(done.stdout)
+    assert ran[0] == "train"
+    assert not {"ingest", "split", "profile", "validate"} & set(ran)
+    assert "evaluate" in ran
