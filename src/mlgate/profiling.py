@@ -1,0 +1,372 @@
+"""The baseline profile: what the training data looked like, as stable JSON.
+
+``build_profile(df, target="label")`` returns a dict that ``mlgate validate --baseline`` compares
+new data against. Format version 1 (documented in docs/validation.md)::
+
+    {
+      "format_version": 1,
+      "mlgate_version": "0.1.0",
+      "rows": 569,
+      "content_hash": "sha256:...",       # of the values, column names and dtypes
+      "duplicate_rate": 0.0,              # share of rows that repeat an earlier row
+      "target": "target",                 # or null
+      "columns": {
+        "<numeric column>": {
+          "kind": "numeric", "dtype": "float64", "count": 569, "nulls": 0, "null_rate": 0.0,
+          "mean": ..., "std": ..., "min": ..., "q1": ..., "median": ..., "q3": ..., "max": ...,
+          "kurtosis": ...,                                      # excess kurtosis (0: normal)
+          "iqr": ..., "lower_fence": ..., "upper_fence": ...,   # q1 - 1.5 IQR, q3 + 1.5 IQR
+          "outside_fences_rate": ...,                           # share beyond the fences
+          "quartile_shares": [..., ..., ...],                   # share <= q1, <= median, <= q3
+          "bins": {"edges": [...], "fractions": [...]}          # decile bins for PSI
+        },
+        "<categorical column>": {
+          "kind": "categorical", "dtype": "str", "count": ..., "nulls": ..., "null_rate": ...,
+          "categories": 3, "frequencies": {"a": 0.5, "b": 0.3, "c": 0.2}
+        }
+      },
+      "correlations": {
+        "method": "pearson", "rows": 569,
+        "target": {"<feature>": r, ...},
+        "features": {"columns": [...], "matrix": [[...], ...]}
+      }
+    }
+
+Statistics ignore missing values. Correlations are Pearson's on values clipped to each column's
+IQR fences (winsorised, so a handful of extreme values cannot dominate them), over the rows where
+every numeric column and the target are present. Bins are ``(-inf, e1], (e1, e2], ...,
+(ek, inf)`` over the baseline's deciles; ties merge bins so that no bin is empty in the baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+FORMAT_VERSION = 1
+FENCE_K = 1.5
+"""Tukey's fences: values below ``q1 - 1.5 IQR`` or above ``q3 + 1.5 IQR`` are outside."""
+DECILES = tuple(i / 10 for i in range(1, 10))
+
+
+def column_kind(series: pd.Series) -> str:
+    """'numeric' (ints and floats), 'categorical' (strings, categories, booleans) or 'other'."""
+    import pandas as pd
+    from pandas.api import types
+
+    dtype = series.dtype
+    if types.is_bool_dtype(dtype):
+        return "categorical"
+    if types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        return "numeric"
+    if (
+        isinstance(dtype, pd.CategoricalDtype)
+        or types.is_string_dtype(dtype)
+        or types.is_object_dtype(dtype)
+    ):
+        return "categorical"
+    return "other"
+
+
+def numeric_values(series: pd.Series) -> np.ndarray:
+    """The column as float64, missing values as NaN (no copy for a float64 column)."""
+    import numpy as np
+
+    return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def category_counts(series: pd.Series) -> dict[str, int]:
+    """Counts of each value, keyed by its text (JSON keys are strings); missing values left out."""
+    counts = series.value_counts(dropna=True, sort=False)
+    return {str(key): int(value) for key, value in counts.items()}
+
+
+def finite_or_none(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def content_hash(df: pd.DataFrame, hashes: np.ndarray | None = None) -> str:
+    """SHA-256 over the row hashes, the column names and the dtypes: same data, same hash."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode("utf-8"))
+    digest.update((row_hashes(df) if hashes is None else hashes).tobytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def row_hashes(df: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row; equal rows have equal hashes."""
+    import pandas as pd
+
+    return pd.util.hash_pandas_object(df, index=False).to_numpy()
+
+
+def duplicate_mask(hashes: np.ndarray) -> np.ndarray:
+    """True for each row that repeats an earlier row."""
+    import pandas as pd
+
+    return pd.Series(hashes).duplicated().to_numpy()
+
+
+def _decile_bins(x: np.ndarray) -> dict[str, list[float]]:
+    import numpy as np
+
+    edges = np.unique(np.quantile(x, DECILES))
+    counts = np.bincount(np.searchsorted(edges, x, side="left"), minlength=len(edges) + 1)
+    # merge each empty bin into its right neighbour by dropping its right edge
+    keep = [i for i in range(len(edges)) if counts[i] > 0]
+    edges = edges[keep]
+    counts = np.bincount(np.searchsorted(edges, x, side="left"), minlength=len(edges) + 1)
+    if counts[-1] == 0 and len(edges):
+        edges = edges[:-1]
+        counts = np.bincount(np.searchsorted(edges, x, side="left"), minlength=len(edges) + 1)
+    return {"edges": edges.tolist(), "fractions": (counts / counts.sum()).tolist()}
+
+
+def numeric_profile(series: pd.Series) -> dict[str, Any]:
+    import numpy as np
+
+    x = numeric_values(series)
+    missing = np.isnan(x)
+    nulls = int(missing.sum())
+    x = x[~missing] if nulls else x
+    entry: dict[str, Any] = {
+        "kind": "numeric",
+        "dtype": str(series.dtype),
+        "count": int(x.size),
+        "nulls": nulls,
+        "null_rate": nulls / len(series),
+    }
+    if x.size == 0:
+        return entry
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    iqr = q3 - q1
+    lower, upper = q1 - FENCE_K * iqr, q3 + FENCE_K * iqr
+    mean = float(x.mean())
+    deviations = x - mean
+    m2 = float(np.mean(deviations**2))
+    kurtosis = float(np.mean(deviations**4) / m2**2 - 3) if m2 > 0 else 0.0
+    entry.update(
+        mean=mean,
+        std=float(x.std(ddof=1)) if x.size > 1 else 0.0,
+        kurtosis=kurtosis,
+        min=float(x.min()),
+        q1=float(q1),
+        median=float(median),
+        q3=float(q3),
+        max=float(x.max()),
+        iqr=float(iqr),
+        lower_fence=float(lower),
+        upper_fence=float(upper),
+        outside_fences_rate=float(np.count_nonzero((x < lower) | (x > upper)) / x.size),
+        quartile_shares=[float(np.count_nonzero(x <= q) / x.size) for q in (q1, median, q3)],
+        bins=_decile_bins(x),
+    )
+    return entry
+
+
+def categorical_profile(series: pd.Series) -> dict[str, Any]:
+    counts = category_counts(series)
+    total = sum(counts.values())
+    nulls = int(series.isna().sum())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {
+        "kind": "categorical",
+        "dtype": str(series.dtype),
+        "count": total,
+        "nulls": nulls,
+        "null_rate": nulls / len(series),
+        "categories": len(counts),
+        "frequencies": {key: value / total for key, value in ordered} if total else {},
+    }
+
+
+def target_codes(series: pd.Series) -> tuple[np.ndarray, str | None] | None:
+    """The target as numbers for correlation: numeric as is; two classes as 0/1; else None.
+
+    For a two-class text target the second class in sorted order is coded 1 and named.
+    """
+    import numpy as np
+
+    kind = column_kind(series)
+    if kind == "numeric":
+        return numeric_values(series), None
+    if kind == "categorical":
+        classes = sorted(str(v) for v in series.dropna().unique())
+        if len(classes) == 2:
+            text = series.astype(object).map(lambda v: None if v is None else str(v))
+            codes = np.where(series.isna(), np.nan, (text == classes[1]).to_numpy(dtype=np.float64))
+            return codes.astype(np.float64), classes[1]
+    return None
+
+
+def correlation_matrix(columns: list[np.ndarray]) -> np.ndarray:
+    """Pearson correlations between equally long columns without NaN, one dot product per pair.
+
+    Constant columns get NaN correlations.
+    """
+    import numpy as np
+
+    k = len(columns)
+    n = columns[0].size if k else 0
+    centred = []
+    for x in columns:
+        mean = x.mean() if n else 0.0
+        spread = x.std() if n else 0.0
+        # raw dot products lose precision when the mean dwarfs the spread: centre those columns
+        centred.append((x - mean, 0.0) if abs(mean) > 1e4 * spread else (x, mean))
+    gram = np.empty((k, k))
+    for i in range(k):
+        xi, mi = centred[i]
+        for j in range(i, k):
+            xj, mj = centred[j]
+            gram[i, j] = gram[j, i] = float(np.dot(xi, xj)) - n * mi * mj
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.sqrt(np.diag(gram))
+        corr = gram / np.outer(scale, scale)
+    corr[~np.isfinite(corr)] = np.nan
+    return np.clip(corr, -1.0, 1.0)
+
+
+def complete_rows(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """The arrays restricted to the rows where none of them is NaN (no copy when none is)."""
+    import numpy as np
+
+    if not arrays:
+        return arrays
+    missing = np.zeros(arrays[0].size, dtype=bool)
+    any_missing = False
+    for x in arrays:
+        m = np.isnan(x)
+        if m.any():
+            missing |= m
+            any_missing = True
+    if not any_missing:
+        return arrays
+    return [x[~missing] for x in arrays]
+
+
+def build_profile(data: Any, target: str | None = None) -> dict[str, Any]:
+    """The baseline profile of a DataFrame (or a CSV/Parquet path); see the module docstring."""
+    from mlgate import __version__
+    from mlgate.data_io import load_frame
+
+    name, df = load_frame(data)
+    if target is not None and target not in df.columns:
+        raise InputError(
+            f"{name}: has no target column '{target}' (columns: {_preview(df.columns)})",
+            hint="name the label column with --target, or set [tool.mlgate] target",
+        )
+    hashes = row_hashes(df)
+    columns: dict[str, Any] = {}
+    numeric: list[str] = []
+    for column in df.columns:
+        series = df[column]
+        kind = column_kind(series)
+        if kind == "numeric":
+            columns[str(column)] = numeric_profile(series)
+            if column != target:
+                numeric.append(column)
+        elif kind == "categorical":
+            columns[str(column)] = categorical_profile(series)
+        else:
+            nulls = int(series.isna().sum())
+            columns[str(column)] = {
+                "kind": "other",
+                "dtype": str(series.dtype),
+                "count": len(series) - nulls,
+                "nulls": nulls,
+                "null_rate": nulls / len(series),
+            }
+    return {
+        "format_version": FORMAT_VERSION,
+        "mlgate_version": __version__,
+        "rows": len(df),
+        "content_hash": content_hash(df, hashes),
+        "duplicate_rate": float(duplicate_mask(hashes).mean()),
+        "target": target,
+        "columns": columns,
+        "correlations": _correlations(df, numeric, target, columns),
+    }
+
+
+def clip_to_fences(x: np.ndarray, entry: dict[str, Any] | None) -> np.ndarray:
+    """Values clipped to the baseline column's IQR fences (NaN stays NaN)."""
+    import numpy as np
+
+    if not entry or "lower_fence" not in entry:
+        return x
+    return np.clip(x, entry["lower_fence"], entry["upper_fence"])
+
+
+def _correlations(
+    df: pd.DataFrame, numeric: list[str], target: str | None, columns: dict[str, Any]
+) -> dict[str, Any]:
+    arrays = [clip_to_fences(numeric_values(df[c]), columns[str(c)]) for c in numeric]
+    coded = target_codes(df[target]) if target is not None else None
+    if coded is not None:
+        arrays.append(
+            clip_to_fences(coded[0], columns[str(target)]) if coded[1] is None else coded[0]
+        )
+    arrays = complete_rows(arrays)
+    rows = int(arrays[0].size) if arrays else 0
+    matrix = correlation_matrix(arrays) if rows > 3 else None
+    result: dict[str, Any] = {"method": "pearson", "rows": rows, "target": {}, "features": {}}
+    if matrix is None:
+        return result
+    k = len(numeric)
+    if coded is not None:
+        result["target"] = {str(c): finite_or_none(matrix[i, k]) for i, c in enumerate(numeric)}
+        if coded[1] is not None:
+            result["target_positive_class"] = coded[1]
+    result["features"] = {
+        "columns": [str(c) for c in numeric],
+        "matrix": [[finite_or_none(matrix[i, j]) for j in range(k)] for i in range(k)],
+    }
+    return result
+
+
+def _preview(columns: Any, limit: int = 8) -> str:
+    names = [str(c) for c in columns]
+    more = f", ... ({len(names)} in all)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def load_profile(path: Path | str) -> dict[str, Any]:
+    """Read a profile written by ``mlgate profile``, refusing other files and other versions."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"{path}: no such baseline profile", hint="build it with `mlgate profile DATA -o PATH`"
+        )
+    try:
+        profile = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(
+            f"{path}: is not a JSON profile ({error})", hint="rebuild it with `mlgate profile`"
+        ) from error
+    return check_profile(profile, str(path))
+
+
+def check_profile(profile: Any, name: str = "baseline") -> dict[str, Any]:
+    """The profile itself if it is one this version understands."""
+    if not isinstance(profile, dict) or "columns" not in profile or "format_version" not in profile:
+        raise InputError(f"{name}: is not an mlgate profile", hint="build it with `mlgate profile`")
+    if profile["format_version"] != FORMAT_VERSION:
+        raise InputError(
+            f"{name}: profile format_version {profile['format_version']} is not supported "
+            f"(this mlgate reads {FORMAT_VERSION})",
+            hint="rebuild the profile with this version of `mlgate profile`",
+        )
+    return profile

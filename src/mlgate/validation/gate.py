@@ -1,0 +1,178 @@
+"""``validate``: run the schema and the baseline checks over one or more datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import InputError
+from mlgate.validation.report import CheckResult, Report
+from mlgate.validation.tolerances import Tolerances, resolve_tolerances
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MIN_SHARED_COLUMNS = 0.5
+"""Below this share of the profile's columns in the data, the profile is of other data."""
+
+
+def validate(
+    data: Any,
+    schema: Any = None,
+    baseline: Any = None,
+    tolerances: Tolerances | Mapping[str, Any] | None = None,
+    *,
+    root: Path | None = None,
+) -> Report:
+    """Validate data against a pandera schema and/or a baseline profile.
+
+    ``data``: a DataFrame, a CSV/Parquet path, a list of those, or a mapping name -> either
+    (each is checked and named in the report). ``schema``: ``"module:Model"``, a YAML path, a
+    ``DataFrameModel`` class or a ``DataFrameSchema``. ``baseline``: a profile dict (from
+    :func:`mlgate.profiling.build_profile`) or the path of one. ``tolerances``: a mapping as in
+    params.yaml ``validation:`` (see :mod:`mlgate.validation.tolerances`). ``root`` is where a
+    ``module:Model`` schema of an uninstalled project is looked up (default: the working folder).
+
+    Raises :class:`mlgate.errors.InputError` for data, schema or profile that cannot be used.
+    """
+    from mlgate.data_io import load_frame
+    from mlgate.profiling import check_profile, load_profile
+
+    if schema is None and baseline is None:
+        raise InputError(
+            "nothing to validate against", hint="give a schema, a baseline profile, or both"
+        )
+    resolved = resolve_tolerances(tolerances)
+    frames = [load_frame(item, name) for name, item in _named(data)]
+    schema_name, schema_object = None, None
+    if schema is not None:
+        from mlgate.validation.schema_loading import load_schema
+
+        schema_name, schema_object = load_schema(schema, root)
+    profile, baseline_name = None, None
+    if baseline is not None:
+        if isinstance(baseline, Mapping):
+            profile, baseline_name = check_profile(dict(baseline)), "profile"
+        else:
+            profile, baseline_name = load_profile(baseline), str(baseline)
+        for name, df in frames:
+            _check_same_columns(name, df, profile, baseline_name)
+
+    report = Report(schema=schema_name, baseline=baseline_name, tolerances=resolved.to_dict())
+    for name, df in frames:
+        entry: dict[str, Any] = {"name": name, "rows": len(df), "columns": df.shape[1]}
+        report.datasets.append(entry)
+        if schema_object is not None:
+            from mlgate.validation.schema_checks import run_schema
+
+            report.checks.extend(run_schema(schema_object, df, name, resolved.samples))
+        if profile is not None:
+            from mlgate.validation.decision import decide
+
+            results = baseline_checks(name, df, profile, resolved)
+            entry.update(decide(results, resolved))
+            report.checks.extend(results)
+    return report
+
+
+def _named(data: Any) -> list[tuple[str | None, Any]]:
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame | str | Path):
+        return [(None, data)]
+    if isinstance(data, Mapping):
+        return [(str(k), v) for k, v in data.items()]
+    if isinstance(data, Sequence) and data:
+        return [(None, item) for item in data]
+    raise InputError(
+        f"cannot validate data of type {type(data).__name__}",
+        hint="pass a DataFrame, a path or a list of them",
+    )
+
+
+def _check_same_columns(
+    name: str, df: pd.DataFrame, profile: dict[str, Any], baseline: str
+) -> None:
+    target = profile.get("target")
+    if target is not None and target not in df.columns:
+        raise InputError(
+            f"{name}: has no target column '{target}', "
+            f"which the baseline {baseline} was built with",
+            hint="validate data that holds the label column, "
+            "or rebuild the profile without --target",
+        )
+    expected = [c for c in profile["columns"] if c != target]
+    present = {str(c) for c in df.columns}
+    shared = [c for c in expected if c in present]
+    if expected and len(shared) < MIN_SHARED_COLUMNS * len(expected):
+        missing = [c for c in expected if c not in present]
+        raise InputError(
+            f"{name}: the baseline {baseline} was built on other columns "
+            f"({len(shared)} of its {len(expected)} columns are here; "
+            f"missing e.g. {', '.join(missing[:4])})",
+            hint="rebuild the profile from this dataset's training split with `mlgate profile`, "
+            "or check that the file has its header row",
+        )
+
+
+def baseline_checks(
+    name: str, df: pd.DataFrame, profile: dict[str, Any], tolerances: Tolerances
+) -> list[CheckResult]:
+    """Every check against the profile, for one dataset, in layer order."""
+    from mlgate.profiling import column_kind
+    from mlgate.validation import (
+        correlation_checks,
+        distribution_checks,
+        ood_checks,
+        structure_checks,
+    )
+    from mlgate.validation.observed import observe_categorical, observe_numeric
+
+    structure: list[CheckResult] = []
+    distribution: list[CheckResult] = []
+    ood: list[CheckResult] = []
+    usable: set[str] = set()
+    arrays = {}
+    columns = {str(c): c for c in df.columns}
+    base_rows = int(profile["rows"])
+    for column, base in profile["columns"].items():
+        if column not in columns:
+            structure.append(structure_checks.column_present(name, column, False, base["kind"]))
+            continue
+        series = df[columns[column]]
+        structure.append(structure_checks.column_present(name, column, True, base["kind"]))
+        kind = column_kind(series)
+        if base["kind"] == "other":
+            continue
+        dtype_check = structure_checks.column_kind_matches(
+            name, column, series, base, kind, tolerances.samples
+        )
+        structure.append(dtype_check)
+        if not dtype_check.passed:
+            continue
+        if kind == "numeric":
+            obs = observe_numeric(series, base) if base.get("count") else None
+            nulls = obs.nulls if obs is not None else int(series.isna().sum())
+            if obs is not None:
+                usable.add(column)
+                arrays[column] = obs.values
+                distribution.extend(
+                    distribution_checks.numeric_checks(name, column, obs, base, tolerances)
+                )
+                ood.append(ood_checks.outside_fences(name, column, series, obs, base, tolerances))
+        else:
+            cat = observe_categorical(series)
+            nulls = cat.nulls
+            distribution.extend(
+                distribution_checks.categorical_checks(name, column, cat, base, tolerances)
+            )
+            ood.append(ood_checks.unseen_categories(name, column, series, cat, base, tolerances))
+        structure.append(
+            structure_checks.null_rate(name, column, series, nulls, base, base_rows, tolerances)
+        )
+    structure.append(structure_checks.duplicate_rows(name, df, profile, tolerances))
+    correlation = correlation_checks.correlation_checks(
+        name, df, profile, usable, tolerances, arrays
+    )
+    return [c for c in (*structure, *distribution, *ood, *correlation) if c is not None]
