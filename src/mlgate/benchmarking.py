@@ -1,0 +1,411 @@
+"""The benchmark gate: a candidate against the champion, a dummy baseline and the goals.
+
+Both models are scored on the same held-out rows:
+
+* quality metrics (:mod:`mlgate.metrics`);
+* ``latency_p50_ms`` / ``latency_p95_ms``: one-row ``predict`` calls on the loaded estimator,
+  after warm-up calls, over ``latency_runs`` calls (cycling through the rows) or a time budget;
+* ``throughput_rows_per_s``: ``predict`` on a batch of at least 10,000 rows (the held-out rows
+  repeated), best of three;
+* ``size_mb``: the model's artifact folder on disk (weights, MLmodel, environment files).
+
+The dummy baseline is scikit-learn's ``DummyClassifier(strategy="prior")`` or
+``DummyRegressor(strategy="mean")``, fitted on the training data when given, else on the
+held-out data (which flatters the dummy, so lift goals get stricter, never looser).
+
+The verdict comes from :func:`mlgate.goals.judge`. The JSON report records the champion
+version it compared against, so that ``mlgate promote`` can refuse when the champion moved.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlgate import __version__
+from mlgate import goals as goals_module
+from mlgate.errors import InputError
+from mlgate.metrics import (
+    OPERATIONAL_METRICS,
+    classification_metrics,
+    quality_metrics,
+    regression_metrics,
+)
+from mlgate.registry import ModelRef, Registry, connect, resolve_model
+from mlgate.reporting import markdown_table, verdict_badge
+
+THROUGHPUT_MIN_ROWS = 10_000
+LATENCY_WARMUP = 5
+LATENCY_BUDGET_S = 5.0
+
+
+@dataclass
+class LoadedModel:
+    """A model downloaded from MLflow: the estimator, its size, where it came from."""
+
+    ref: ModelRef
+    model: Any
+    size_bytes: int
+    flavor: str
+
+    @property
+    def has_proba(self) -> bool:
+        return hasattr(self.model, "predict_proba") and hasattr(self.model, "classes_")
+
+
+def read_table(path: Path | str) -> Any:
+    """A DataFrame from a Parquet or CSV file, with a clear error naming the file."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"{path}: no such data file", hint="run the split stage first, or pass --data FILE"
+        )
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+    except Exception as error:  # pandas and pyarrow raise many types
+        raise InputError(f"{path}: cannot be read as a table ({error})") from error
+
+
+def _split(frame: Any, target: str, source: str) -> tuple[Any, Any]:
+    if target not in frame.columns:
+        raise InputError(
+            f"{source}: no target column {target!r}",
+            hint=f"columns are: {', '.join(map(str, frame.columns[:20]))}; pass --target COL",
+        )
+    return frame.drop(columns=[target]), frame[target]
+
+
+def load_model(registry: Registry, uri: str, workdir: Path) -> LoadedModel:
+    """Download a model, measure its size on disk and load it (sklearn flavor if present)."""
+    import mlflow
+
+    from mlgate.registry import service_errors
+
+    ref = resolve_model(registry, uri)
+    target = Path(tempfile.mkdtemp(dir=workdir))
+    with service_errors(registry.uri, f"downloading {ref.uri}"):
+        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=ref.uri, dst_path=target))
+    size = sum(p.stat().st_size for p in local.rglob("*") if p.is_file())
+    try:
+        model = mlflow.sklearn.load_model(str(local))
+        flavor = "sklearn"
+    except Exception:
+        try:
+            model = mlflow.pyfunc.load_model(str(local))
+        except Exception as error:
+            raise InputError(
+                f"{ref.uri}: cannot be loaded as an MLflow model ({error})",
+                hint="log the model with mlflow.sklearn.log_model(model, name='model', ...)",
+            ) from error
+        flavor = "python_function"
+    return LoadedModel(ref=ref, model=model, size_bytes=size, flavor=flavor)
+
+
+def infer_task(model: Any) -> str:
+    """classification or regression, from the estimator itself."""
+    from sklearn.base import is_classifier, is_regressor
+
+    if is_classifier(model):
+        return "classification"
+    if is_regressor(model):
+        return "regression"
+    raise InputError(
+        f"cannot tell whether {type(model).__name__} is a classifier or a regressor",
+        hint="pass --task classification or --task regression",
+    )
+
+
+def score(loaded: LoadedModel, task: str, features: Any, labels: Any) -> dict[str, float | None]:
+    """Quality metrics of one model on the held-out rows."""
+    predictions = loaded.model.predict(features)
+    if task == "regression":
+        return regression_metrics(labels, predictions)
+    proba = loaded.model.predict_proba(features) if loaded.has_proba else None
+    classes = getattr(loaded.model, "classes_", None)
+    return classification_metrics(labels, predictions, proba, classes)
+
+
+def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, float]:
+    """Single-row latency percentiles and batch throughput of ``model.predict``."""
+    import numpy as np
+    import pandas as pd
+
+    rows = [features.iloc[[i]] for i in range(min(len(features), latency_runs))]
+    for i in range(LATENCY_WARMUP):
+        model.predict(rows[i % len(rows)])
+    timings = []
+    deadline = time.perf_counter() + LATENCY_BUDGET_S
+    for i in range(latency_runs):
+        start = time.perf_counter()
+        model.predict(rows[i % len(rows)])
+        timings.append(time.perf_counter() - start)
+        if time.perf_counter() > deadline and len(timings) >= 20:
+            break
+    repeats = max(1, -(-THROUGHPUT_MIN_ROWS // len(features)))
+    batch = pd.concat([features] * repeats, ignore_index=True)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        model.predict(batch)
+        best = min(best, time.perf_counter() - start)
+    p50, p95 = np.percentile(np.array(timings) * 1000, [50, 95])
+    return {
+        "latency_p50_ms": float(p50),
+        "latency_p95_ms": float(p95),
+        "throughput_rows_per_s": float(len(batch) / best),
+        "latency_calls": len(timings),
+    }
+
+
+def dummy_metrics(
+    task: str, features: Any, labels: Any, train: tuple[Any, Any] | None
+) -> dict[str, float | None]:
+    """The dummy baseline's quality metrics on the held-out rows."""
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    fit_x, fit_y = train if train is not None else (features, labels)
+    if task == "regression":
+        dummy = DummyRegressor(strategy="mean").fit(fit_x, fit_y)
+        return regression_metrics(labels, dummy.predict(features))
+    dummy = DummyClassifier(strategy="prior").fit(fit_x, fit_y)
+    return classification_metrics(
+        labels, dummy.predict(features), dummy.predict_proba(features), dummy.classes_
+    )
+
+
+def _measure(loaded: LoadedModel, task: str, x: Any, y: Any, latency_runs: int) -> dict[str, Any]:
+    metrics = score(loaded, task, x, y)
+    speed = measure_speed(loaded.model, x, latency_runs)
+    calls = speed.pop("latency_calls")
+    metrics.update(speed)
+    metrics["size_mb"] = loaded.size_bytes / 1e6
+    return {
+        "uri": loaded.ref.uri,
+        "run_id": loaded.ref.run_id,
+        "name": loaded.ref.name,
+        "version": loaded.ref.version,
+        "flavor": loaded.flavor,
+        "latency_calls": calls,
+        "metrics": metrics,
+    }
+
+
+def benchmark(
+    candidate: str,
+    data: Any,
+    target: str,
+    *,
+    champion: str | None = None,
+    goals: Mapping[str, Any] | goals_module.Goals | None = None,
+    task: str | None = None,
+    train_data: Any = None,
+    tracking_uri: str | None = None,
+    latency_runs: int = 200,
+    goals_source: str = "goals",
+) -> dict[str, Any]:
+    """Score ``candidate`` (and ``champion``, if any) and judge it; returns the report.
+
+    ``data`` and ``train_data`` are DataFrames or paths to Parquet/CSV files. ``champion`` None
+    is the bootstrap case: the verdict rests on the goals alone.
+    """
+    parsed = (
+        goals
+        if isinstance(goals, goals_module.Goals)
+        else goals_module.parse_goals(goals, goals_source)
+    )
+    data_source = str(data) if isinstance(data, str | Path) else "data"
+    frame = read_table(data) if isinstance(data, str | Path) else data
+    x, y = _split(frame, target, data_source)
+    if len(frame) == 0:
+        raise InputError(f"{data_source}: has no rows to score")
+    train = None
+    if train_data is not None:
+        train_source = str(train_data) if isinstance(train_data, str | Path) else "train data"
+        train_frame = read_table(train_data) if isinstance(train_data, str | Path) else train_data
+        train = _split(train_frame, target, train_source)
+
+    registry = connect(tracking_uri)
+    with tempfile.TemporaryDirectory(prefix="mlgate-benchmark-") as workdir:
+        cand = load_model(registry, candidate, Path(workdir))
+        task = task or infer_task(cand.model)
+        available = [*quality_metrics(task, cand.has_proba), *OPERATIONAL_METRICS]
+        dummy_available = quality_metrics(task, True)
+        goals_module.check_available(parsed, available, goals_source, dummy_available)
+        champ = load_model(registry, champion, Path(workdir)) if champion else None
+        cand_result = _measure(cand, task, x, y, latency_runs)
+        champ_result = _measure(champ, task, x, y, latency_runs) if champ else None
+    dummy = dummy_metrics(task, x, y, train)
+    checks = goals_module.judge(
+        parsed,
+        task,
+        cand_result["metrics"],
+        champ_result["metrics"] if champ_result else None,
+        dummy,
+    )
+    ok = goals_module.passed(checks)
+    reasons = goals_module.failure_reasons(checks)
+    return {
+        "gate": "benchmark",
+        "verdict": "pass" if ok else "fail",
+        "mlgate_version": __version__,
+        "task": task,
+        "bootstrap": champ_result is None,
+        "tracking_uri": registry.uri,
+        "data": {"source": data_source, "rows": len(frame), "target": target},
+        "dummy": {
+            "strategy": "mean" if task == "regression" else "prior",
+            "fitted_on": "train" if train is not None else "held-out",
+            "metrics": dummy,
+        },
+        "candidate": cand_result,
+        "champion": champ_result,
+        "goals": parsed.to_dict(),
+        "checks": [check.to_dict() for check in checks],
+        "reasons": reasons,
+        "summary": _summary(ok, champ_result, reasons, checks),
+    }
+
+
+def _summary(ok: bool, champion: dict | None, reasons: list[str], checks: list) -> str:
+    against = (
+        f"champion {champion['name']} v{champion['version']}"
+        if champion and champion.get("version")
+        else (f"champion {champion['uri']}" if champion else None)
+    )
+    if ok:
+        base = f"the candidate meets all {sum(c.passed is True for c in checks)} goals"
+        if against is None:
+            return base + " (bootstrap: no champion yet, judged on the goals alone)"
+        return f"{base} and does not regress against {against} beyond the allowed margin"
+    prefix = "bootstrap (no champion): " if against is None else ""
+    return prefix + "the candidate fails: " + "; ".join(reasons)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The report as Markdown: verdict, comparison table, reasons, a Mermaid chart."""
+    cand = report["candidate"]["metrics"]
+    champ_block = report.get("champion")
+    champ = champ_block["metrics"] if champ_block else {}
+    dummy = report["dummy"]["metrics"]
+    by_metric: dict[str, list[dict]] = {}
+    for check in report["checks"]:
+        by_metric.setdefault(check["metric"], []).append(check)
+
+    def verdict(metric: str) -> str:
+        checks = by_metric.get(metric, [])
+        if not checks:
+            return "info"
+        if any(c["passed"] is False for c in checks):
+            return "❌ fail"
+        if all(c["passed"] is None for c in checks):
+            return "skipped"
+        return "✅ pass"
+
+    rows = []
+    for metric in cand:
+        goal = "; ".join(c["goal"] for c in by_metric.get(metric, []))
+        rows.append(
+            [
+                metric,
+                _fmt(cand.get(metric)),
+                _fmt(champ.get(metric)) if champ_block else "n/a",
+                _fmt(dummy.get(metric)),
+                goal,
+                verdict(metric),
+            ]
+        )
+    if champ_block:
+        against = (
+            f"`{champ_block['name']}` version {champ_block['version']} (`{champ_block['uri']}`)"
+            if champ_block.get("version")
+            else f"`{champ_block['uri']}`"
+        )
+    else:
+        against = None
+    lines = [
+        f"## Benchmark: {verdict_badge(report['verdict'] == 'pass')}",
+        "",
+        f"Candidate `{report['candidate']['uri']}` ({report['task']}, "
+        f"{report['data']['rows']} held-out rows from `{report['data']['source']}`).",
+        "",
+    ]
+    if against:
+        lines.append(f"Champion: {against}.")
+    else:
+        lines.append(
+            "**Bootstrap**: there is no champion yet, so the candidate is judged on the goals "
+            "alone."
+        )
+    lines += ["", report["summary"], ""]
+    lines.append(
+        markdown_table(["metric", "candidate", "champion", "dummy", "goal", "verdict"], rows)
+    )
+    if report["reasons"]:
+        lines.append("Why it fails:\n")
+        lines.extend(f"- {reason}" for reason in report["reasons"])
+        lines.append("")
+    lines.append(_mermaid(report["task"], cand, champ if champ_block else None, dummy))
+    return "\n".join(lines)
+
+
+def _mermaid(
+    task: str, cand: Mapping[str, Any], champ: Mapping[str, Any] | None, dummy: Mapping[str, Any]
+) -> str:
+    """An xychart-beta bar chart of the quality metrics, which GitHub renders in Markdown."""
+    if task == "classification":
+        metrics = [m for m in ("accuracy", "f1_macro", "roc_auc") if cand.get(m) is not None]
+        y_axis = 'y-axis "score" 0 --> 1'
+    else:
+        metrics = [m for m in ("rmse", "mae") if cand.get(m) is not None]
+        top = max(
+            [cand[m] for m in metrics]
+            + [(champ or {}).get(m) or 0 for m in metrics]
+            + [dummy.get(m) or 0 for m in metrics]
+        )
+        y_axis = f'y-axis "error (lower is better)" 0 --> {top * 1.1:.4g}'
+    series = [("candidate", cand)]
+    if champ is not None:
+        series.append(("champion", champ))
+    series.append(("dummy", dummy))
+    categories = [f"{metric} {label}" for metric in metrics for label, _ in series]
+    values = [(source.get(metric) or 0.0) for metric in metrics for _, source in series]
+    return "\n".join(
+        [
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{" / ".join(label for label, _ in series)} per metric"',
+            "    x-axis [" + ", ".join(f'"{c}"' for c in categories) + "]",
+            f"    {y_axis}",
+            "    bar [" + ", ".join(f"{v:.4g}" for v in values) + "]",
+            "```",
+            "",
+        ]
+    )
+
+
+def write_reports(
+    report: Mapping[str, Any], json_path: Path | str | None, md_path: Path | str | None
+) -> None:
+    """Write the JSON report and the Markdown summary, each atomically."""
+    from mlgate.reporting import atomic_write_text, write_json
+
+    if json_path:
+        write_json(json_path, report)
+    if md_path:
+        atomic_write_text(md_path, render_markdown(report))

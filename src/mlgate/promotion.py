@@ -1,0 +1,450 @@
+"""Promotion and rollback: moving the ``champion`` alias, never leaving the registry half-changed.
+
+``promote`` writes in this order, and ``champion`` moves last, in one call:
+
+1. register the candidate as a new version of the model (or reuse the version already
+   registered from the same run), tagged with its lineage, metrics, who, when and why;
+2. alias it ``challenger`` (whatever the verdict: a failed candidate stays inspectable);
+3. when the benchmark verdict passed: alias the current champion ``previous``;
+4. alias the candidate ``champion``.
+
+Compare-and-set: the benchmark report records the champion it compared against. If the
+registry's champion is a different version (before any write, or again just before step 3),
+promote refuses: nothing is registered, or what it wrote is undone. If any write fails (the
+server went away), what was written is undone as far as the server allows, and the error says
+what is left; ``champion`` is untouched because it is the last write.
+
+MLflow has no atomic compare-and-set on aliases: a change landing between the last check and
+step 4 cannot be seen. The check narrows that window to two calls.
+
+``rollback`` puts ``previous`` back as ``champion``; the demoted version gets the alias
+``rolled_back`` (and tags saying when and by whom), and ``previous`` is removed, so a second
+rollback refuses instead of flipping back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mlgate import __version__, tracking
+from mlgate.errors import InputError, ServiceError
+from mlgate.registry import (
+    CHALLENGER,
+    CHAMPION,
+    PREVIOUS,
+    ROLLED_BACK,
+    Registry,
+    aliases,
+    connect,
+    resolve_model,
+    service_errors,
+)
+
+StepHook = Callable[[str], None]
+"""Called with a step's name (register, challenger, previous, champion, ...) before its write."""
+
+TAG_RUN_ID = "mlgate.run_id"
+TAG_METRICS = "mlgate.metrics"
+TAG_VERDICT = "mlgate.verdict"
+TAG_WHY = "mlgate.why"
+TAG_BY = "mlgate.registered_by"
+TAG_AT = "mlgate.registered_at"
+TAG_AGAINST = "mlgate.benchmarked_against"
+TAG_ROLLED_BACK_AT = "mlgate.rolled_back_at"
+TAG_ROLLED_BACK_BY = "mlgate.rolled_back_by"
+
+_COPIED_RUN_TAGS = (
+    tracking.TAG_GIT_COMMIT,
+    tracking.TAG_GIT_DIRTY,
+    tracking.TAG_DATA_HASH,
+    tracking.TAG_DATA_PATH,
+    tracking.TAG_PARAMS_HASH,
+)
+_TAG_LIMIT = 4000
+
+
+class StaleReportError(InputError):
+    """The champion changed since the benchmark ran: the report no longer applies."""
+
+
+@dataclass
+class Outcome:
+    """What a promotion or rollback did, for the command's output and the JSON report."""
+
+    name: str
+    action: str  # promote | rollback
+    outcome: str  # promoted | registered | refused | rolled_back
+    version: str | None = None
+    run_id: str | None = None
+    champion_before: str | None = None
+    champion_after: str | None = None
+    previous: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome in ("promoted", "rolled_back")
+
+    def to_report(self) -> dict[str, Any]:
+        data = {
+            "gate": self.action,
+            "verdict": "pass" if self.passed else "fail",
+            "mlgate_version": __version__,
+        }
+        data.update(asdict(self))
+        return data
+
+    def lines(self) -> list[str]:
+        """Human-readable lines for the terminal."""
+        if self.outcome == "promoted":
+            was = f"v{self.champion_before}" if self.champion_before else "none (bootstrap)"
+            head = f"promoted {self.name} v{self.version} to champion (was {was})"
+            if self.champion_before:
+                head += f"; v{self.champion_before} is now '{PREVIOUS}'"
+        elif self.outcome == "registered":
+            head = (
+                f"NOT promoted: {self.name} v{self.version} is registered as '{CHALLENGER}'; "
+                f"champion stays at {_v(self.champion_before)} because the benchmark failed"
+            )
+        elif self.outcome == "rolled_back":
+            head = (
+                f"rolled back {self.name}: champion is v{self.champion_after} again; "
+                f"v{self.champion_before} is now '{ROLLED_BACK}'"
+            )
+        else:
+            head = f"refused: {self.name} champion stays at {_v(self.champion_before)}"
+        return [head, *(f"  - {reason}" for reason in self.reasons)]
+
+
+def _v(version: str | None) -> str:
+    return f"v{version}" if version else "none"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def actor() -> str:
+    """Who is acting: the GitHub actor in CI, else the local user."""
+    who = os.environ.get("GITHUB_ACTOR")
+    if who:
+        return who
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def load_report(report: Mapping[str, Any] | Path | str) -> dict[str, Any]:
+    """A benchmark report, from a mapping or a JSON file, checked for the keys promote uses."""
+    if isinstance(report, Mapping):
+        data, source = dict(report), "benchmark report"
+    else:
+        path = Path(report)
+        source = str(path)
+        if not path.is_file():
+            raise InputError(
+                f"{path}: no benchmark report", hint="run mlgate benchmark first, or pass --report"
+            )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(f"{path}: not a readable JSON report ({error})") from error
+    if not isinstance(data, dict) or data.get("gate") != "benchmark":
+        raise InputError(
+            f'{source}: not a benchmark report (no "gate": "benchmark")',
+            hint="pass the JSON written by mlgate benchmark --report",
+        )
+    if data.get("verdict") not in ("pass", "fail") or not isinstance(data.get("candidate"), dict):
+        raise InputError(f"{source}: the report has no verdict or no candidate")
+    data["_source"] = source
+    return data
+
+
+def _expected_champion(report: Mapping[str, Any], name: str) -> str | None:
+    champion = report.get("champion")
+    if not champion:
+        return None
+    if champion.get("name") != name or not champion.get("version"):
+        raise StaleReportError(
+            f"{report['_source']}: the benchmark compared against {champion.get('uri')}, "
+            f"not a version of {name!r}; nothing was changed",
+            hint=f"benchmark against models:/{name}@{CHAMPION} (the default) before promoting",
+        )
+    return str(champion["version"])
+
+
+def _check_champion(registry: Registry, name: str, expected: str | None, source: str) -> str | None:
+    current = aliases(registry, name).get(CHAMPION)
+    if current != expected:
+        raise StaleReportError(
+            f"the champion of {name!r} changed since the benchmark ran: {source} compared "
+            f"against {_v(expected)}, the registry now has {_v(current)}; nothing was changed",
+            hint="run mlgate benchmark again, then mlgate promote",
+        )
+    return current
+
+
+def _check_candidate(report: Mapping[str, Any], ref: Any) -> None:
+    benchmarked = report["candidate"]
+    same_run = ref.run_id and benchmarked.get("run_id") == ref.run_id
+    if not (same_run or benchmarked.get("uri") == ref.uri):
+        raise InputError(
+            f"{report['_source']} benchmarked {benchmarked.get('uri')} "
+            f"(run {benchmarked.get('run_id')}), not the candidate {ref.uri} (run {ref.run_id}); "
+            "nothing was changed",
+            hint="run mlgate benchmark for this candidate, or pass the matching --candidate",
+        )
+
+
+def _version_tags(
+    registry: Registry, run_id: str | None, report: Mapping[str, Any]
+) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    if run_id:
+        with service_errors(registry.uri, f"reading run {run_id}"):
+            run_tags = registry.client.get_run(run_id).data.tags or {}
+        tags.update({key: run_tags[key] for key in _COPIED_RUN_TAGS if key in run_tags})
+        tags[TAG_RUN_ID] = run_id
+    metrics = {
+        k: round(v, 6) for k, v in report["candidate"].get("metrics", {}).items() if v is not None
+    }
+    why = report.get("summary") or "; ".join(report.get("reasons", []))
+    champion = report.get("champion")
+    tags.update(
+        {
+            TAG_METRICS: json.dumps(metrics, sort_keys=True, separators=(",", ":"))[:_TAG_LIMIT],
+            TAG_VERDICT: report["verdict"],
+            TAG_WHY: why[:_TAG_LIMIT],
+            TAG_BY: actor(),
+            TAG_AT: _now(),
+            TAG_AGAINST: (
+                f"{champion.get('name')} v{champion.get('version')}"
+                if champion
+                else "none (bootstrap)"
+            ),
+        }
+    )
+    return tags
+
+
+class _Journal:
+    """The writes done so far, and how to undo each, newest first."""
+
+    def __init__(self, hook: StepHook | None) -> None:
+        self.hook = hook
+        self.done: list[str] = []
+        self.undo: list[tuple[str, Callable[[], None]]] = []
+
+    def step(self, name: str) -> None:
+        if self.hook is not None:
+            self.hook(name)
+
+    def rollback(self) -> list[str]:
+        """Undo what was done; returns what could not be undone."""
+        left = []
+        for label, action in reversed(self.undo):
+            try:
+                action()
+            except Exception as error:
+                left.append(f"{label} (undo failed: {str(error).splitlines()[0][:200]})")
+        self.undo.clear()
+        return left
+
+
+def _restore_alias(registry: Registry, name: str, alias: str, version: str | None) -> Callable:
+    def undo() -> None:
+        if version is None:
+            registry.client.delete_registered_model_alias(name, alias)
+        else:
+            registry.client.set_registered_model_alias(name, alias, version)
+
+    return undo
+
+
+def promote(
+    candidate: str,
+    report: Mapping[str, Any] | Path | str,
+    *,
+    name: str,
+    tracking_uri: str | None = None,
+    on_step: StepHook | None = None,
+) -> Outcome:
+    """Register ``candidate``, alias it challenger, and make it champion if the report passed.
+
+    Raises StaleReportError (exit 2) when the champion moved since the benchmark, InputError
+    when the report is for another candidate, ServiceError when the registry fails; in each
+    case ``champion`` is left where it was.
+    """
+    data = load_report(report)
+    registry = connect(tracking_uri)
+    client = registry.client
+    ref = resolve_model(registry, candidate)
+    _check_candidate(data, ref)
+    expected = _expected_champion(data, name)
+    before = _check_champion(registry, name, expected, data["_source"])
+    old_aliases = aliases(registry, name)
+    tags = _version_tags(registry, ref.run_id, data)
+    outcome = Outcome(
+        name=name, action="promote", outcome="refused", run_id=ref.run_id, champion_before=before
+    )
+    journal = _Journal(on_step)
+    try:
+        journal.step("register")
+        version = _register(registry, ref, name, tags, journal)
+        outcome.version = version
+        outcome.steps.append(f"registered v{version}")
+
+        journal.step("challenger")
+        client.set_registered_model_alias(name, CHALLENGER, version)
+        journal.undo.append(
+            (
+                f"alias {CHALLENGER} -> v{version}",
+                _restore_alias(registry, name, CHALLENGER, old_aliases.get(CHALLENGER)),
+            )
+        )
+        outcome.steps.append(f"alias {CHALLENGER} -> v{version}")
+
+        if data["verdict"] != "pass":
+            outcome.outcome = "registered"
+            outcome.champion_after = before
+            outcome.reasons = list(data.get("reasons") or [data.get("summary", "")])
+            return outcome
+
+        _check_champion(registry, name, expected, data["_source"])
+        if before is not None and before != version:
+            journal.step("previous")
+            client.set_registered_model_alias(name, PREVIOUS, before)
+            journal.undo.append(
+                (
+                    f"alias {PREVIOUS} -> v{before}",
+                    _restore_alias(registry, name, PREVIOUS, old_aliases.get(PREVIOUS)),
+                )
+            )
+            outcome.steps.append(f"alias {PREVIOUS} -> v{before}")
+            outcome.previous = before
+
+        journal.step(CHAMPION)
+        client.set_registered_model_alias(name, CHAMPION, version)
+        outcome.steps.append(f"alias {CHAMPION} -> v{version}")
+    except StaleReportError:
+        left = journal.rollback()
+        if left:
+            raise ServiceError(
+                f"the champion of {name!r} changed during promotion and these writes could "
+                f"not be undone: {'; '.join(left)}",
+                hint="inspect the model's aliases in the MLflow UI; champion was not moved",
+            ) from None
+        raise
+    except Exception as error:
+        left = journal.rollback()
+        raise _failed(registry, name, before, error, left, outcome.steps) from error
+    outcome.outcome = "promoted"
+    outcome.champion_after = outcome.version
+    outcome.reasons = [data.get("summary", "")]
+    return outcome
+
+
+def _failed(
+    registry: Registry,
+    name: str,
+    before: str | None,
+    error: BaseException,
+    left: list[str],
+    steps: list[str],
+) -> ServiceError:
+    done = "; ".join(steps) or "nothing"
+    undone = f"could not undo: {'; '.join(left)}" if left else "every completed write was undone"
+    message = str(error).splitlines()[0][:300]
+    return ServiceError(
+        f"promotion of {name!r} at {registry.uri} failed ({message}). Done before the failure: "
+        f"{done}; {undone}. champion was not moved by mlgate and should still be {_v(before)}",
+        hint="check the tracking server, then run mlgate promote again (it reuses the "
+        "registered version)",
+    )
+
+
+def _register(
+    registry: Registry, ref: Any, name: str, tags: dict[str, str], journal: _Journal
+) -> str:
+    """Create the model version (or reuse the one from the same run) and tag it."""
+    import mlflow
+
+    client = registry.client
+    if ref.name == name and ref.version:
+        for key, value in tags.items():
+            client.set_model_version_tag(name, ref.version, key, value)
+        return ref.version
+    existing = []
+    if ref.run_id:
+        existing = client.search_model_versions(f"name='{name}' and run_id='{ref.run_id}'")
+    if existing:
+        version = str(max(int(v.version) for v in existing))
+        for key, value in tags.items():
+            client.set_model_version_tag(name, version, key, value)
+        return version
+    created = mlflow.register_model(ref.uri, name, tags=tags)
+    version = str(created.version)
+    journal.undo.append((f"version v{version}", lambda: client.delete_model_version(name, version)))
+    return version
+
+
+def rollback(
+    name: str, *, tracking_uri: str | None = None, on_step: StepHook | None = None
+) -> Outcome:
+    """Make the ``previous`` version champion again; the demoted one becomes ``rolled_back``."""
+    registry = connect(tracking_uri)
+    client = registry.client
+    current = aliases(registry, name)
+    target = current.get(PREVIOUS)
+    champion = current.get(CHAMPION)
+    if target is None:
+        raise InputError(
+            f"{name!r} has no '{PREVIOUS}' version at {registry.uri}: nothing to roll back to",
+            hint="a rollback needs a promotion that replaced an earlier champion; "
+            f"aliases now: {current or 'none'}",
+        )
+    if target == champion:
+        raise InputError(f"{name!r}: '{PREVIOUS}' and '{CHAMPION}' are both v{target}")
+    outcome = Outcome(name=name, action="rollback", outcome="refused", champion_before=champion)
+    journal = _Journal(on_step)
+    try:
+        if champion is not None:
+            journal.step(ROLLED_BACK)
+            client.set_registered_model_alias(name, ROLLED_BACK, champion)
+            journal.undo.append(
+                (
+                    f"alias {ROLLED_BACK} -> v{champion}",
+                    _restore_alias(registry, name, ROLLED_BACK, current.get(ROLLED_BACK)),
+                )
+            )
+            client.set_model_version_tag(name, champion, TAG_ROLLED_BACK_AT, _now())
+            client.set_model_version_tag(name, champion, TAG_ROLLED_BACK_BY, actor())
+            outcome.steps.append(f"alias {ROLLED_BACK} -> v{champion}")
+        journal.step(CHAMPION)
+        client.set_registered_model_alias(name, CHAMPION, target)
+        outcome.steps.append(f"alias {CHAMPION} -> v{target}")
+    except Exception as error:
+        left = journal.rollback()
+        raise _failed(registry, name, champion, error, left, outcome.steps) from error
+    outcome.outcome = "rolled_back"
+    outcome.version = target
+    outcome.champion_after = target
+    try:
+        journal.step("cleanup")
+        client.delete_registered_model_alias(name, PREVIOUS)
+        outcome.steps.append(f"alias {PREVIOUS} removed")
+    except Exception as error:
+        outcome.reasons.append(
+            f"champion moved, but alias '{PREVIOUS}' could not be removed "
+            f"({str(error).splitlines()[0][:200]}); it names the champion now"
+        )
+    return outcome

@@ -1,0 +1,336 @@
+"""The MLflow model registry as the gates see it: connect, resolve models, aliases, lineage.
+
+Registered models carry three aliases that mlgate manages:
+
+* ``champion``: the version in production (loaded as ``models:/<name>@champion``);
+* ``challenger``: the most recently evaluated candidate, whatever its verdict;
+* ``previous``: the champion before the last promotion, the target of ``mlgate rollback``;
+* ``rolled_back``: the version a rollback took out of production.
+
+Every call that talks to the tracking server goes through :func:`connect`, which sets MLflow's
+HTTP retries and timeout so that an unreachable server fails in seconds, and turns MLflow's
+errors into :class:`~mlgate.errors.ServiceError` naming the URI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate import tracking
+from mlgate.errors import InputError, ServiceError
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+PREVIOUS = "previous"
+ROLLED_BACK = "rolled_back"
+
+FAIL_FAST_ENV = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "15",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+}
+"""MLflow settings the gates apply unless the environment already sets them.
+
+MLflow's defaults retry an unreachable server for minutes (7 retries, exponential backoff,
+120 s timeout); a gate in CI should say what is wrong within seconds.
+"""
+
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def apply_fail_fast_env() -> None:
+    """Set :data:`FAIL_FAST_ENV` for this process, keeping any value the user set."""
+    for key, value in FAIL_FAST_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def default_tracking_uri() -> str:
+    """MLflow's own default when nothing is configured: ``sqlite:///mlflow.db`` in the cwd."""
+    return "sqlite:///" + str(Path.cwd() / "mlflow.db")
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    first = text[0] if text else type(error).__name__
+    return first[:300]
+
+
+@contextmanager
+def service_errors(uri: str, action: str) -> Iterator[None]:
+    """Turn MLflow and HTTP failures inside the block into a ServiceError naming ``uri``."""
+    try:
+        yield
+    except ServiceError:
+        raise
+    except InputError:
+        raise
+    except Exception as error:
+        raise ServiceError(
+            f"MLflow at {uri}: {action} failed: {_short(error)}",
+            hint=(
+                "check that the tracking server is running and reachable, or point "
+                "MLFLOW_TRACKING_URI / [tool.mlgate] tracking_uri at the right one"
+            ),
+        ) from error
+
+
+@dataclass(frozen=True)
+class Registry:
+    """An MLflow client and the URI it talks to (tracking and registry are the same store)."""
+
+    client: MlflowClient
+    uri: str
+
+
+def connect(tracking_uri: str | None = None) -> Registry:
+    """A client for ``tracking_uri`` (also used as registry), checked to answer.
+
+    Sets the URI as MLflow's process-wide tracking and registry URI, so that model URIs such
+    as ``models:/name@champion`` resolve against it. Raises ServiceError when it does not answer.
+    """
+    apply_fail_fast_env()
+    import mlflow
+    from mlflow import MlflowClient
+
+    uri = tracking_uri or os.environ.get("MLFLOW_TRACKING_URI") or default_tracking_uri()
+    if uri.startswith("file:") or ("://" not in uri and not uri.startswith("databricks")):
+        raise ServiceError(
+            f"MLflow tracking URI {uri!r} is a file store, which mlgate does not use",
+            hint="use a database (sqlite:///mlflow.db) or a server (http://host:5000)",
+        )
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    with service_errors(uri, "connecting to the registry"):
+        client.search_registered_models(max_results=1)
+    return Registry(client=client, uri=uri)
+
+
+def _error_code(error: BaseException) -> str | None:
+    return getattr(error, "error_code", None)
+
+
+def aliases(registry: Registry, name: str) -> dict[str, str]:
+    """The aliases of registered model ``name`` (alias -> version); empty if it does not exist."""
+    from mlflow.exceptions import MlflowException
+
+    with service_errors(registry.uri, f"reading registered model {name!r}"):
+        try:
+            model = registry.client.get_registered_model(name)
+        except MlflowException as error:
+            if _error_code(error) == "RESOURCE_DOES_NOT_EXIST":
+                return {}
+            raise
+    return {alias: str(version) for alias, version in (model.aliases or {}).items()}
+
+
+def alias_version(registry: Registry, name: str, alias: str) -> str | None:
+    """The version that ``alias`` names, or None."""
+    return aliases(registry, name).get(alias)
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model URI resolved against the registry: where it came from."""
+
+    uri: str
+    run_id: str | None = None
+    name: str | None = None
+    version: str | None = None
+    model_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalise_model_uri(value: str) -> str:
+    """A bare run id becomes ``runs:/<id>/model``; anything else is returned as given."""
+    value = value.strip()
+    if _RUN_ID.match(value):
+        return f"runs:/{value}/model"
+    return value
+
+
+def resolve_model(registry: Registry, uri: str) -> ModelRef:
+    """Resolve a model URI (``runs:/``, ``models:/m-...``, ``models:/name@alias``,
+    ``models:/name/version``) to its run, registered name and version.
+
+    Raises InputError when the run, model, version or alias does not exist.
+    """
+    from mlflow.exceptions import MlflowException
+
+    uri = normalise_model_uri(uri)
+    client = registry.client
+
+    def missing(error: MlflowException, what: str) -> InputError | None:
+        if _error_code(error) in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
+            return InputError(
+                f"{uri}: {what} not found in the registry at {registry.uri}",
+                hint="check the model URI, and that MLFLOW_TRACKING_URI points at the right server",
+            )
+        return None
+
+    with service_errors(registry.uri, f"resolving {uri}"):
+        try:
+            if uri.startswith("runs:/"):
+                run_id = uri[len("runs:/") :].split("/", 1)[0]
+                client.get_run(run_id)
+                return ModelRef(uri=uri, run_id=run_id)
+            if uri.startswith("models:/"):
+                rest = uri[len("models:/") :].rstrip("/")
+                if rest.startswith("m-") and "/" not in rest and "@" not in rest:
+                    logged = client.get_logged_model(rest)
+                    return ModelRef(uri=uri, run_id=logged.source_run_id, model_id=rest)
+                if "@" in rest:
+                    name, alias = rest.split("@", 1)
+                    version = client.get_model_version_by_alias(name, alias)
+                elif "/" in rest:
+                    name, number = rest.rsplit("/", 1)
+                    version = client.get_model_version(name, number)
+                else:
+                    raise InputError(
+                        f"{uri}: a registered model URI needs a version or an alias",
+                        hint=f"write models:/{rest}@champion or models:/{rest}/<version>",
+                    )
+                return ModelRef(
+                    uri=uri,
+                    run_id=version.run_id,
+                    name=version.name,
+                    version=str(version.version),
+                    model_id=getattr(version, "model_id", None),
+                )
+        except MlflowException as error:
+            problem = missing(error, "the model")
+            if problem is not None:
+                raise problem from error
+            raise
+    return ModelRef(uri=uri)
+
+
+def version_tags(registry: Registry, name: str, version: str) -> dict[str, str]:
+    """The tags on one model version."""
+    with service_errors(registry.uri, f"reading {name} version {version}"):
+        return dict(registry.client.get_model_version(name, version).tags or {})
+
+
+def load_run_record(path: Path | str) -> dict[str, Any]:
+    """The JSON a train stage writes (see :data:`mlgate.tracking.RUN_RECORD_KEYS`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"{path}: no training run record",
+            hint="run the train stage first (dvc repro train), or pass --candidate MODEL_URI",
+        )
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"{path}: not a readable JSON run record ({error})") from error
+    if not isinstance(record, dict) or not (record.get("model_uri") or record.get("run_id")):
+        raise InputError(
+            f"{path}: the run record has neither 'model_uri' nor 'run_id'",
+            hint=f"a train stage writes the keys {', '.join(tracking.RUN_RECORD_KEYS)}",
+        )
+    return record
+
+
+def candidate_from_record(record: dict[str, Any]) -> str:
+    """The candidate model URI a run record names."""
+    return str(record.get("model_uri") or f"runs:/{record['run_id']}/model")
+
+
+_LINEAGE_TAGS = (
+    tracking.TAG_GIT_COMMIT,
+    tracking.TAG_GIT_DIRTY,
+    tracking.TAG_DATA_HASH,
+    tracking.TAG_DATA_PATH,
+    tracking.TAG_PARAMS_HASH,
+)
+
+
+def lineage(
+    model_uri: str | None = None, *, name: str | None = None, tracking_uri: str | None = None
+) -> dict[str, Any]:
+    """The chain behind a model: version -> run -> params -> data hash -> git commit.
+
+    ``model_uri`` defaults to ``models:/<name>@champion``.
+    """
+    if model_uri is None:
+        if not name:
+            raise InputError(
+                "no model to trace: give a MODEL_URI or --name",
+                hint="e.g. mlgate lineage models:/my_model@champion",
+            )
+        model_uri = f"models:/{name}@{CHAMPION}"
+    registry = connect(tracking_uri)
+    client = registry.client
+    ref = resolve_model(registry, model_uri)
+    uri = registry.uri
+    result: dict[str, Any] = {"model_uri": ref.uri, "tracking_uri": uri, "version": None}
+    if ref.name and ref.version:
+        with service_errors(uri, f"reading {ref.name} version {ref.version}"):
+            version = client.get_model_version(ref.name, ref.version)
+        version_aliases = sorted(
+            a for a, v in aliases(registry, ref.name).items() if v == ref.version
+        )
+        result["version"] = {
+            "name": ref.name,
+            "version": ref.version,
+            "aliases": version_aliases,
+            "source": version.source,
+            "created": version.creation_timestamp,
+            "tags": dict(version.tags or {}),
+        }
+    result["run"] = None
+    if ref.run_id:
+        with service_errors(uri, f"reading run {ref.run_id}"):
+            run = client.get_run(ref.run_id)
+        tags = dict(run.data.tags or {})
+        result["run"] = {
+            "run_id": ref.run_id,
+            "experiment_id": run.info.experiment_id,
+            "status": run.info.status,
+            "start_time": run.info.start_time,
+            "params": dict(run.data.params or {}),
+            "metrics": dict(run.data.metrics or {}),
+            "lineage": {key: tags[key] for key in _LINEAGE_TAGS if key in tags},
+        }
+    return result
+
+
+def format_lineage(chain: dict[str, Any]) -> str:
+    """The lineage chain as indented lines for a terminal."""
+    lines = [f"model    {chain['model_uri']}  ({chain['tracking_uri']})"]
+    version = chain.get("version")
+    if version:
+        shown = ", ".join(version["aliases"]) or "no alias"
+        lines.append(f"version  {version['name']} v{version['version']}  [{shown}]")
+        why = version["tags"].get("mlgate.why")
+        if why:
+            lines.append(f"         why: {why}")
+    run = chain.get("run")
+    if not run:
+        lines.append("run      (none recorded: the model is not linked to an MLflow run)")
+        return "\n".join(lines) + "\n"
+    lines.append(f"run      {run['run_id']}  (experiment {run['experiment_id']}, {run['status']})")
+    params = ", ".join(f"{k}={v}" for k, v in sorted(run["params"].items())) or "(none)"
+    facts = run["lineage"]
+    lines.append(f"params   {params}")
+    lines.append(f"         hash {facts.get(tracking.TAG_PARAMS_HASH, 'unknown')}")
+    data_path = facts.get(tracking.TAG_DATA_PATH, "unknown path")
+    lines.append(f"data     {data_path}  md5 {facts.get(tracking.TAG_DATA_HASH, 'unknown')}")
+    dirty = facts.get(tracking.TAG_GIT_DIRTY)
+    suffix = " (uncommitted changes)" if dirty == "true" else ""
+    lines.append(f"git      {facts.get(tracking.TAG_GIT_COMMIT, 'unknown')}{suffix}")
+    return "\n".join(lines) + "\n"

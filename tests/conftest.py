@@ -1,0 +1,5 @@
+pytest_plugins = [
+    "tests.support.mlflow_server",
+    "tests.support.training",
+    "tests.support.promotion_matrix",
+]

@@ -1,0 +1,269 @@
+"""Promotion and rollback against real MLflow: a sqlite registry and a real server over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlgate.benchmarking import benchmark
+from mlgate.errors import InputError, ServiceError
+from mlgate.promotion import StaleReportError, promote, rollback
+from mlgate.registry import CHALLENGER, CHAMPION, PREVIOUS, ROLLED_BACK, aliases, connect
+from tests.support.training import TARGET, train_and_log
+
+GOALS = {"min": {"roc_auc": 0.85}, "max_regression": {"roc_auc": 0.01}}
+
+
+@dataclass
+class Setup:
+    """One test's registry: backend label, URI, a fresh model name, data and a workdir."""
+
+    backend: str
+    uri: str
+    name: str
+    split: Any
+    workdir: Path
+
+    def train(self, kind: str) -> dict[str, Any]:
+        return train_and_log(self.uri, self.split, kind, self.workdir)
+
+    def aliases(self) -> dict[str, str]:
+        return aliases(connect(self.uri), self.name)
+
+    def benchmark(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Benchmark like the CLI default: against @champion when the alias exists."""
+        champion = f"models:/{self.name}@{CHAMPION}" if CHAMPION in self.aliases() else None
+        return benchmark(
+            record["model_uri"],
+            self.split.test_path,
+            TARGET,
+            champion=champion,
+            goals=GOALS,
+            tracking_uri=self.uri,
+            latency_runs=10,
+        )
+
+    def promote(self, record: dict[str, Any], report: dict[str, Any], **kwargs: Any) -> Any:
+        return promote(record["model_uri"], report, name=self.name, tracking_uri=self.uri, **kwargs)
+
+    def versions(self) -> list[str]:
+        client = connect(self.uri).client
+        return sorted(str(v.version) for v in client.search_model_versions(f"name='{self.name}'"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("server", marks=pytest.mark.server)])
+def setup(request: pytest.FixtureRequest, tmp_path: Path, breast_cancer_split: Any) -> Setup:
+    """The same scenarios on both backends; a fresh model name isolates tests on the server."""
+    fixture = "sqlite_tracking" if request.param == "sqlite" else "mlflow_server"
+    uri = request.getfixturevalue(fixture)
+    name = f"bc-{uuid.uuid4().hex[:10]}"
+    return Setup(request.param, uri, name, breast_cancer_split, tmp_path)
+
+
+def _champion_of(setup: Setup) -> str | None:
+    return setup.aliases().get(CHAMPION)
+
+
+def test_bootstrap_candidate_meeting_the_goals_becomes_champion(setup, promotion_matrix):
+    # given a registry without the model, and a candidate that meets the goals
+    record = setup.train("strong")
+    report = setup.benchmark(record)
+    assert report["bootstrap"] is True and report["verdict"] == "pass"
+
+    # when it is promoted
+    outcome = setup.promote(record, report)
+
+    # then it is version 1, champion and challenger, with its lineage and reasons as tags
+    promotion_matrix.record(setup.backend, "bootstrap, meets goals", outcome.outcome, None, "1")
+    assert outcome.outcome == "promoted"
+    assert setup.aliases() == {CHAMPION: "1", CHALLENGER: "1"}
+    tags = connect(setup.uri).client.get_model_version(setup.name, "1").tags
+    assert tags["mlgate.run_id"] == record["run_id"]
+    assert tags["mlgate.data_hash"] == record["tags"]["mlgate.data_hash"]
+    assert tags["mlgate.params_hash"] == record["tags"]["mlgate.params_hash"]
+    assert tags["mlgate.git_commit"] == record["tags"]["mlgate.git_commit"]
+    assert tags["mlgate.verdict"] == "pass"
+    assert "bootstrap" in tags["mlgate.why"]
+    assert tags["mlgate.benchmarked_against"] == "none (bootstrap)"
+    assert tags["mlgate.registered_by"]
+    assert '"roc_auc"' in tags["mlgate.metrics"]
+
+
+def test_bootstrap_candidate_missing_the_goals_is_registered_but_not_champion(
+    setup, promotion_matrix
+):
+    # given no champion and a constant model (ROC AUC 0.5, under the 0.85 floor)
+    record = setup.train("constant")
+    report = setup.benchmark(record)
+
+    # when it is promoted
+    outcome = setup.promote(record, report)
+
+    # then it is kept as challenger for inspection, and no champion exists
+    after = _champion_of(setup)
+    promotion_matrix.record(setup.backend, "bootstrap, misses goals", "unchanged", None, after)
+    assert outcome.outcome == "registered" and not outcome.passed
+    assert setup.aliases() == {CHALLENGER: "1"}
+    assert any("roc_auc" in reason and "floor" in reason for reason in outcome.reasons)
+
+
+def test_better_candidate_replaces_the_champion_which_becomes_previous(setup, promotion_matrix):
+    # given a stump as champion
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    assert _champion_of(setup) == "1"
+
+    # when a stronger model is benchmarked against it and promoted
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+    outcome = setup.promote(strong, report)
+
+    # then it is champion, the stump is previous, and the report named the champion it beat
+    promotion_matrix.record(setup.backend, "better candidate", outcome.outcome, "1", "2")
+    assert report["champion"]["version"] == "1"
+    assert outcome.outcome == "promoted"
+    assert setup.aliases() == {CHAMPION: "2", CHALLENGER: "2", PREVIOUS: "1"}
+
+
+def test_worse_candidate_is_never_promoted(setup, promotion_matrix):
+    # given a strong champion
+    strong = setup.train("strong")
+    setup.promote(strong, setup.benchmark(strong))
+
+    # when a stump (above the floor, but far below the champion) is benchmarked and promoted
+    stump = setup.train("stump")
+    report = setup.benchmark(stump)
+    outcome = setup.promote(stump, report)
+
+    # then it is registered as challenger only; the reasons name the regression
+    after = _champion_of(setup)
+    promotion_matrix.record(setup.backend, "worse candidate", "unchanged", "1", after)
+    assert report["verdict"] == "fail"
+    assert outcome.outcome == "registered"
+    assert setup.aliases() == {CHAMPION: "1", CHALLENGER: "2"}
+    assert any("worse than the champion" in reason for reason in outcome.reasons)
+
+
+def test_rollback_restores_the_previous_champion(setup, promotion_matrix):
+    # given a stump champion replaced by a strong model
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    strong = setup.train("strong")
+    setup.promote(strong, setup.benchmark(strong))
+
+    # when the model is rolled back
+    outcome = rollback(setup.name, tracking_uri=setup.uri)
+
+    # then the stump is champion again, the strong model is rolled_back, previous is gone
+    promotion_matrix.record(setup.backend, "rollback", "rolled back", "2", _champion_of(setup))
+    assert outcome.outcome == "rolled_back"
+    assert setup.aliases() == {CHAMPION: "1", CHALLENGER: "2", ROLLED_BACK: "2"}
+    tags = connect(setup.uri).client.get_model_version(setup.name, "2").tags
+    assert "mlgate.rolled_back_at" in tags
+
+    # and a second rollback refuses instead of flipping back
+    with pytest.raises(InputError, match="nothing to roll back to"):
+        rollback(setup.name, tracking_uri=setup.uri)
+    assert _champion_of(setup) == "1"
+
+
+def test_champion_changed_since_the_benchmark_makes_promote_refuse(setup, promotion_matrix):
+    # given a benchmark against champion v1, after which someone else promoted v2
+    first = setup.train("stump")
+    setup.promote(first, setup.benchmark(first))
+    candidate = setup.train("strong")
+    report = setup.benchmark(candidate)
+    other = setup.train("strong")
+    setup.promote(other, setup.benchmark(other))
+    assert _champion_of(setup) == "2"
+    before = setup.aliases()
+
+    # when the stale report is used to promote
+    with pytest.raises(StaleReportError, match="changed since the benchmark") as caught:
+        setup.promote(candidate, report)
+
+    # then nothing changed: no new version, same aliases
+    promotion_matrix.record(setup.backend, "champion changed before", "refused", "2", "2")
+    assert "v1" in str(caught.value) and "v2" in str(caught.value)
+    assert setup.aliases() == before
+    assert setup.versions() == ["1", "2"]
+
+
+def test_champion_changed_during_promotion_is_detected_and_undone(setup, promotion_matrix):
+    # given champion v1, a version v2 registered by another pipeline, and a passing
+    # benchmark of a stronger candidate against v1
+    import mlflow
+
+    first = setup.train("stump")
+    setup.promote(first, setup.benchmark(first))
+    other = setup.train("strong")
+    connect(setup.uri)
+    mlflow.register_model(other["model_uri"], setup.name)
+    candidate = setup.train("strong")
+    report = setup.benchmark(candidate)
+    client = connect(setup.uri).client
+
+    def concurrent_move(step: str) -> None:
+        # the other pipeline makes v2 champion while this promotion is under way
+        if step == "challenger":
+            client.set_registered_model_alias(setup.name, CHAMPION, "2")
+
+    # when promote runs and the champion moves between registration and the alias moves
+    with pytest.raises(StaleReportError):
+        setup.promote(candidate, report, on_step=concurrent_move)
+
+    # then the candidate's version and challenger alias are undone; champion stays as moved
+    promotion_matrix.record(setup.backend, "champion changed during", "refused", "1", "2")
+    assert setup.versions() == ["1", "2"]
+    assert setup.aliases() == {CHAMPION: "2", CHALLENGER: "1"}
+
+
+def test_report_for_another_candidate_is_refused(setup):
+    # given a report for one candidate
+    one = setup.train("strong")
+    report = setup.benchmark(one)
+    two = setup.train("strong")
+
+    # when another candidate is promoted with it
+    with pytest.raises(InputError, match="not the candidate"):
+        setup.promote(two, report)
+
+    # then the registry has no such model
+    assert setup.aliases() == {}
+
+
+@pytest.mark.server
+def test_server_stopped_mid_promotion_leaves_champion_where_it_was(
+    mlflow_server, mlflow_server_factory, breast_cancer_split, tmp_path, promotion_matrix
+):
+    # given champion v1 on a server, and a passing benchmark of a better candidate
+    doomed = mlflow_server_factory()
+    setup = Setup(
+        "server", doomed.uri, f"bc-{uuid.uuid4().hex[:10]}", breast_cancer_split, tmp_path
+    )
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+
+    def stop_server(step: str) -> None:
+        if step == CHAMPION:
+            doomed.stop()
+
+    # when the server stops right before the champion alias moves
+    with pytest.raises(ServiceError) as caught:
+        setup.promote(strong, report, on_step=stop_server)
+
+    # then the error says so, and (seen through another server on the same database) the
+    # champion is still v1
+    message = str(caught.value)
+    assert doomed.uri in message and "should still be v1" in message
+    survivor = aliases(connect(mlflow_server), setup.name)
+    promotion_matrix.record(
+        "server", "server stopped mid-promotion", "refused", "1", survivor[CHAMPION]
+    )
+    assert survivor[CHAMPION] == "1"
