@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_EPS = 1e-12  # scores that equal the margin or tolerance in decimal may miss it in binary
+
 
 @dataclass(frozen=True)
 class Check:
@@ -27,7 +29,7 @@ class Check:
 def beats_baseline(best_score: float, baseline_score: float, margin: float, scoring: str) -> Check:
     """The best candidate's CV score exceeds the dummy model's by at least ``margin``."""
     gain = best_score - baseline_score
-    passed = math.isfinite(gain) and gain >= margin
+    passed = math.isfinite(gain) and gain >= margin - _EPS
     if passed:
         message = (
             f"best CV {scoring} {best_score:.4f} beats the dummy baseline {baseline_score:.4f} "
@@ -50,7 +52,7 @@ def beats_baseline(best_score: float, baseline_score: float, margin: float, scor
 def holdout_agrees(cv_score: float, holdout_score: float, tolerance: float, scoring: str) -> Check:
     """The winner's held-out score lies within ``tolerance`` of its CV score (either side)."""
     gap = holdout_score - cv_score
-    passed = math.isfinite(gap) and abs(gap) <= tolerance
+    passed = math.isfinite(gap) and abs(gap) <= tolerance + _EPS
     if passed:
         message = (
             f"held-out {scoring} {holdout_score:.4f} agrees with CV {cv_score:.4f} "

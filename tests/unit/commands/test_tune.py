@@ -1,0 +1,259 @@
+"""``mlgate tune`` end to end in a project laid out as the template generates it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from mlflow.tracking import MlflowClient
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.model_selection import train_test_split
+
+from mlgate.cli import main
+from mlgate.tuning import tuned_estimator
+
+SMALL_TUNE = {
+    "classification": {
+        "seed": 11,
+        "n_trials": 6,
+        "cv_folds": 3,
+        "algorithms": {
+            "linear": {"C": {"log_uniform": [0.01, 10]}},
+            "random_forest": {"n_estimators": {"int": [5, 20]}, "max_depth": [3, None]},
+            "hist_gradient_boosting": {"max_iter": {"int": [10, 40]}},
+        },
+    },
+    "regression": {
+        "seed": 11,
+        "n_trials": 6,
+        "cv_folds": 3,
+        "sanity": {"holdout_tolerance": 0.2},
+        "algorithms": {
+            "linear": {"alpha": {"log_uniform": [0.01, 10]}},
+            "random_forest": {"n_estimators": {"int": [5, 20]}, "min_samples_leaf": [5, 20]},
+            "hist_gradient_boosting": {"max_iter": {"int": [10, 40]}},
+        },
+    },
+}
+
+
+def make_project(root: Path, task: str, *, tune: dict | None = None, shuffle: bool = False) -> Path:
+    """Lay out a project as the template does: [tool.mlgate], params.yaml, split data.
+
+    The command under test finds everything through these settings, as it does in a
+    generated project.
+    """
+    frame = (load_breast_cancer if task == "classification" else load_diabetes)(as_frame=True).frame
+    if shuffle:
+        frame["target"] = frame["target"].sample(frac=1.0, random_state=1).to_numpy()
+    train, test = train_test_split(
+        frame,
+        test_size=0.25,
+        random_state=0,
+        stratify=frame["target"] if task == "classification" else None,
+    )
+    (root / "data").mkdir(parents=True)
+    train.to_parquet(root / "data" / "train.parquet")
+    test.to_parquet(root / "data" / "test.parquet")
+    (root / "params.yaml").write_text(
+        yaml.safe_dump({"tune": tune if tune is not None else SMALL_TUNE[task]}), encoding="utf-8"
+    )
+    (root / "pyproject.toml").write_text(
+        "[project]\nname = 'demo'\nversion = '0.1.0'\n\n[tool.mlgate]\n"
+        f"task = '{task}'\ntarget = 'target'\nexperiment = 'demo'\n"
+        "tracking_uri = 'sqlite:///mlflow.db'\nparams = 'params.yaml'\n"
+        "train_data = 'data/train.parquet'\ntest_data = 'data/test.parquet'\nreports = 'reports'\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch):
+    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+
+def _report(root: Path) -> dict:
+    return json.loads((root / "reports" / "tune.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_tune_in_a_project_needs_no_arguments(tmp_path, monkeypatch, capsys, task):
+    # given a project with a tune: section and split data
+    root = make_project(tmp_path / "proj", task)
+    monkeypatch.chdir(root / "data")  # any folder inside the project works
+    # when `mlgate tune` runs with no arguments
+    code = main(["tune", "--n-jobs", "1"])
+    # then it passes and prints a line per trial
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert [line.split()[1] for line in out.splitlines() if line.strip().startswith("trial ")] == [
+        f"{n}/6" for n in range(1, 7)
+    ]
+    # and the winner goes to models/best_params.json, which builds the train stage's model
+    best = json.loads((root / "models" / "best_params.json").read_text(encoding="utf-8"))
+    report = _report(root)
+    assert report["verdict"] == "pass"
+    assert [c["name"] for c in report["checks"]] == [
+        "beats_baseline",
+        "holdout_agrees",
+        "same_winner",
+    ]
+    assert (best["algorithm"], best["params"]) == (
+        report["best"]["algorithm"],
+        report["best"]["params"],
+    )
+    model = tuned_estimator(root / "models" / "best_params.json").named_steps["model"]
+    assert model.random_state == 11
+    for name, value in best["params"].items():
+        assert model.get_params()[name] == value
+    # and every trial is an MLflow run nested under the search run, in the project's store
+    client = MlflowClient(tracking_uri=f"sqlite:///{root / 'mlflow.db'}")
+    tracking = report["tracking"]
+    children = client.search_runs(
+        [tracking["experiment_id"]],
+        filter_string=f"tags.`mlflow.parentRunId` = '{tracking['parent_run_id']}'",
+    )
+    assert len(children) == report["trials_run"] == 6
+    scores = {int(c.data.tags["mlgate.trial"]): c.data.metrics["cv_score"] for c in children}
+    assert scores == {t["trial"]: t["cv_score"] for t in report["trials"]}
+    # and the summary tables the trials
+    summary = (root / "reports" / "tune.md").read_text(encoding="utf-8")
+    assert summary.count(f"| {best['algorithm']} |") >= 1
+    assert "### Trials" in summary
+
+
+def test_a_shuffled_target_fails_the_gate_and_writes_no_params(tmp_path, monkeypatch, capsys):
+    # given a project whose target was shuffled against its features
+    root = make_project(tmp_path / "proj", "classification", shuffle=True)
+    monkeypatch.chdir(root)
+    # when tuned
+    code = main(["tune", "--n-jobs", "1", "--no-tracking"])
+    # then the gate fails on the baseline, says so, and writes the report but no params
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL beats_baseline" in out
+    assert "does not beat the dummy baseline" in out
+    report = _report(root)
+    assert report["verdict"] == "fail"
+    assert not next(c for c in report["checks"] if c["name"] == "beats_baseline")["passed"]
+    assert report["best_params_path"] is None
+    assert not (root / "models" / "best_params.json").exists()
+
+
+def test_a_test_split_unlike_the_training_split_fails_agreement(tmp_path, monkeypatch, capsys):
+    # given a held-out file whose labels were flipped
+    root = make_project(tmp_path / "proj", "classification")
+    test = root / "data" / "test.parquet"
+    import pandas as pd
+
+    frame = pd.read_parquet(test)
+    frame["target"] = 1 - frame["target"]
+    frame.to_parquet(root / "data" / "flipped.parquet")
+    monkeypatch.chdir(root)
+    # when tuned against it
+    code = main(["tune", "--n-jobs", "1", "--no-tracking", "--test", "data/flipped.parquet"])
+    # then only the agreement check fails
+    assert code == 1
+    failed = [c["name"] for c in _report(root)["checks"] if not c["passed"]]
+    assert failed == ["holdout_agrees"]
+    assert "beyond the tolerance" in capsys.readouterr().out
+
+
+def test_a_search_cut_short_by_time_fails_reproducibility(tmp_path, monkeypatch, capsys):
+    # given no time budget at all
+    tune = {**SMALL_TUNE["regression"], "max_seconds": 0}
+    root = make_project(tmp_path / "proj", "regression", tune=tune)
+    monkeypatch.chdir(root)
+    # when tuned
+    code = main(["tune", "--n-jobs", "1", "--no-tracking"])
+    # then the same-winner check fails because not every trial ran
+    report = _report(root)
+    assert code == 1
+    assert report["stopped_by"] == "time"
+    assert report["trials_run"] < report["candidates_drawn"] == 6
+    assert [c["name"] for c in report["checks"] if not c["passed"]] == ["same_winner"]
+
+
+def test_same_seed_and_budget_choose_the_same_winner(tmp_path, monkeypatch):
+    # given a project tuned once on one worker
+    root = make_project(tmp_path / "proj", "regression")
+    monkeypatch.chdir(root)
+    assert main(["tune", "--n-jobs", "1", "--no-tracking"]) == 0
+    first = _report(root)
+    # when it is tuned again on two workers
+    assert main(["tune", "--n-jobs", "2", "--no-tracking"]) == 0
+    second = _report(root)
+    # then the trials, the winner and the fingerprint are the same
+    assert second["fingerprint"] == first["fingerprint"]
+    assert second["trials"] == [
+        dict(t, fit_time_s=s["fit_time_s"])
+        for t, s in zip(first["trials"], second["trials"], strict=True)
+    ]
+
+
+def test_explicit_arguments_work_outside_a_project(tmp_path, monkeypatch):
+    # given data and a params file but no [tool.mlgate]
+    source = make_project(tmp_path / "proj", "regression")
+    (source / "pyproject.toml").unlink()
+    monkeypatch.chdir(tmp_path)
+    # when every input is passed
+    code = main(
+        [
+            "tune",
+            "--data",
+            "proj/data/train.parquet",
+            "--test",
+            "proj/data/test.parquet",
+            "--target",
+            "target",
+            "--task",
+            "regression",
+            "--config",
+            "proj/params.yaml:tune",
+            "--out",
+            "out/best.json",
+            "--report",
+            "out/tune.json",
+            "--summary",
+            "out/tune.md",
+            "--n-jobs",
+            "1",
+            "--no-tracking",
+        ]
+    )
+    # then the files land where asked
+    assert code == 0
+    assert (
+        json.loads((tmp_path / "out" / "best.json").read_text(encoding="utf-8"))["task"]
+        == "regression"
+    )
+    assert (tmp_path / "out" / "tune.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "tune", "fragment"),
+    [
+        (["--data", "nowhere.parquet"], None, "nowhere.parquet: no such data file"),
+        (["--target", "label"], None, "no target column 'label'"),
+        ([], {"algorithms": {"ridge": {}}}, "'ridge' is not available for a classification task"),
+        ([], {"algorithms": {"linear": {"C": {"int": [3, 1]}}}}, "algorithms.linear.C.int"),
+        (["--config", "params.yaml:search"], None, "has no section 'search'"),
+    ],
+)
+def test_input_errors_exit_2_with_a_message(tmp_path, monkeypatch, capsys, args, tune, fragment):
+    root = make_project(tmp_path / "proj", "classification", tune=tune)
+    monkeypatch.chdir(root)
+    code = main(["tune", "--no-tracking", *args])
+    assert code == 2
+    assert fragment in capsys.readouterr().err
+    assert not (root / "reports" / "tune.json").exists()
+
+
+def test_outside_a_project_missing_inputs_are_named(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["tune"]) == 2
+    assert "no --data given" in capsys.readouterr().err
