@@ -92,6 +92,15 @@ def outputs_of(report: Mapping[str, Any] | None) -> dict[str, str]:
             if value is not None and not isinstance(value, Mapping | list):
                 found[output] = str(value).lower() if isinstance(value, bool) else str(value)
                 break
+    if report.get("gate") in ("promote", "rollback"):
+        # A promotion report names the registered version "version" and what happened "outcome".
+        if report.get("version") is not None:
+            found["model-version"] = str(report["version"])
+        if report.get("outcome"):
+            found["outcome"] = str(report["outcome"])
+            found["promoted"] = str(report["outcome"] == "promoted").lower()
+        if report.get("champion_after") is not None:
+            found["champion-version"] = str(report["champion_after"])
     return found
 
 
@@ -115,9 +124,20 @@ def tracking_line(environ: Mapping[str, str], event_name: str | None) -> str:
 
 
 def compose(
-    name: str, markdown: str | None, verdict: str, exit_code: int | None, notes: list[str]
+    name: str,
+    markdown: str | None,
+    verdict: str,
+    exit_code: int | None,
+    notes: list[str],
+    report: Mapping[str, Any] | None = None,
 ) -> str:
-    """The Markdown body: the gate's own summary (or why there is none), then the notes."""
+    """The Markdown body: the gate's own summary (or its report's fields, or why there is
+    neither), then the notes."""
+    if (markdown is None or not markdown.strip()) and report:
+        from mlgate.reporting import markdown_table
+
+        rows = [(k, v) for k, v in report.items() if not isinstance(v, Mapping | list)]
+        markdown = f"### mlgate {name}: {verdict}\n\n" + markdown_table(("field", "value"), rows)
     if markdown is None or not markdown.strip():
         code = "" if exit_code is None else f" (exit code {exit_code})"
         markdown = (
@@ -212,7 +232,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> i
     notes = list(args.note)
     if args.tracking:
         notes.append(tracking_line(environ, environ.get("GITHUB_EVENT_NAME")))
-    body = compose(args.name, markdown, verdict, args.exit_code, notes)
+    body = compose(args.name, markdown, verdict, args.exit_code, notes, report)
 
     sys.stdout.write(body)
     _append(environ.get("GITHUB_STEP_SUMMARY"), body + "\n")

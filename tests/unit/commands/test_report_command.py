@@ -170,3 +170,42 @@ def test_comment_never_makes_no_request_even_on_a_pull_request(
     # then the command passes with no comment and no warning
     assert code == 0
     assert _outputs(actions_env["output"])["comment-url"] == ""
+
+
+def test_a_report_without_markdown_is_summarised_from_its_fields(
+    tmp_path: Path, actions_env: dict[str, Path]
+) -> None:
+    # given a train record with no Markdown beside it
+    record = tmp_path / "train.json"
+    record.write_text(json.dumps({"run_id": "r9", "tags": {"x": "y"}}), encoding="utf-8")
+
+    # when it is published
+    cli.main(["report", "train", "--json", str(record), "--exit-code", "0"])
+
+    # then the summary is a table of its plain fields
+    summary = actions_env["summary"].read_text(encoding="utf-8")
+    assert summary.startswith("### mlgate train: pass\n")
+    assert "| run_id | r9 |" in summary
+    assert "tags" not in summary
+
+
+def test_outputs_of_a_promotion_report_name_the_version_and_the_outcome() -> None:
+    # given the report mlgate promote writes when the candidate became champion
+    data = {
+        "gate": "promote",
+        "verdict": "pass",
+        "outcome": "promoted",
+        "version": "3",
+        "run_id": "r3",
+        "champion_before": "2",
+        "champion_after": "3",
+    }
+
+    # then the next step gets the model version, the run and whether it was promoted
+    assert report.outputs_of(data) == {
+        "run-id": "r3",
+        "model-version": "3",
+        "outcome": "promoted",
+        "promoted": "true",
+        "champion-version": "3",
+    }
