@@ -67,7 +67,7 @@ class CheckResult:
 
 @dataclass
 class Report:
-    """The outcome of :func:`mlgate.validation.validate`: ``passed``, ``failures``, JSON, Markdown."""
+    """What :func:`mlgate.validation.validate` found: ``passed``, ``failures``, JSON, Markdown."""
 
     checks: list[CheckResult] = field(default_factory=list)
     datasets: list[dict[str, Any]] = field(default_factory=list)
