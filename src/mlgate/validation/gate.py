@@ -95,13 +95,6 @@ def _check_same_columns(
     name: str, df: pd.DataFrame, profile: dict[str, Any], baseline: str
 ) -> None:
     target = profile.get("target")
-    if target is not None and target not in df.columns:
-        raise InputError(
-            f"{name}: has no target column '{target}', "
-            f"which the baseline {baseline} was built with",
-            hint="validate data that holds the label column, "
-            "or rebuild the profile without --target",
-        )
     expected = [c for c in profile["columns"] if c != target]
     present = {str(c) for c in df.columns}
     shared = [c for c in expected if c in present]
@@ -113,6 +106,13 @@ def _check_same_columns(
             f"missing e.g. {', '.join(missing[:4])})",
             hint="rebuild the profile from this dataset's training split with `mlgate profile`, "
             "or check that the file has its header row",
+        )
+    if target is not None and target not in df.columns:
+        raise InputError(
+            f"{name}: has no target column '{target}', "
+            f"which the baseline {baseline} was built with",
+            hint="validate data that holds the label column, "
+            "or rebuild the profile without --target",
         )
 
 
@@ -161,6 +161,7 @@ def baseline_checks(
                     distribution_checks.numeric_checks(name, column, obs, base, tolerances)
                 )
                 ood.append(ood_checks.outside_fences(name, column, series, obs, base, tolerances))
+                ood.append(ood_checks.outside_range(name, column, series, obs, base, tolerances))
         else:
             cat = observe_categorical(series)
             nulls = cat.nulls

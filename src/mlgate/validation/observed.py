@@ -34,6 +34,8 @@ class NumericObservation:
     bin_counts: list[int]
     below_fence: int
     above_fence: int
+    below_min: int
+    above_max: int
     values: np.ndarray
     """All values as float64 with NaN for missing ones, aligned with the frame's rows."""
 
@@ -59,7 +61,7 @@ def observe_numeric(series: pd.Series, base: dict[str, Any]) -> NumericObservati
     if n == 0:
         nan = float("nan")
         return NumericObservation(
-            len(values), 0, nulls, nan, nan, (nan, nan, nan), (0, 0, 0), [], 0, 0, values
+            len(values), 0, nulls, nan, nan, (nan, nan, nan), (0, 0, 0), [], 0, 0, 0, 0, values
         )
     mean = float(x.mean())
     std = float(x.std(ddof=1)) if n > 1 else 0.0
@@ -90,6 +92,8 @@ def observe_numeric(series: pd.Series, base: dict[str, Any]) -> NumericObservati
         bin_counts=bin_counts,
         below_fence=below,
         above_fence=above,
+        below_min=int(np.count_nonzero(x < base["min"])),
+        above_max=int(np.count_nonzero(x > base["max"])),
         values=values,
     )
 

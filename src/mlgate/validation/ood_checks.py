@@ -57,6 +57,45 @@ def outside_fences(
     )
 
 
+def outside_range(
+    dataset: str,
+    column: str,
+    series: pd.Series,
+    obs: NumericObservation,
+    base: dict[str, Any],
+    tolerances: Tolerances,
+) -> CheckResult | None:
+    """The share of values below the baseline's minimum or above its maximum."""
+    import numpy as np
+
+    tolerance = tolerances.get("out_of_range", column)
+    if tolerance is None or obs.n == 0 or "min" not in base:
+        return None
+    count = obs.below_min + obs.above_max
+    effect, p = stats.beyond_range(int(base["count"]), count, obs.n)
+
+    def sampler(limit: int) -> list[dict[str, Any]]:
+        values = obs.values
+        positions = np.flatnonzero((values < base["min"]) | (values > base["max"]))[:limit]
+        return [{"row": _label(series.index[i]), "value": float(values[i])} for i in positions]
+
+    return CheckResult(
+        LAYER,
+        dataset,
+        column,
+        "outside_range",
+        passed=True,
+        baseline=[base["min"], base["max"]],
+        observed=count / obs.n,
+        tolerance=tolerance,
+        effect=effect,
+        p_value=p,
+        failing_count=count,
+        sampler=sampler,
+        message=f"range [{base['min']:.4g}, {base['max']:.4g}]",
+    )
+
+
 def unseen_categories(
     dataset: str,
     column: str,

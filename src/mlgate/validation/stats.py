@@ -126,6 +126,20 @@ def rate_rise(base_rate: float, base_n: int, count: int, n: int) -> tuple[float,
     return effect, _two_samples([base_count, base_n - base_count], [count, n - count])
 
 
+def beyond_range(base_n: int, count: int, n: int) -> tuple[float, float]:
+    """Share of new values beyond the baseline's [min, max], and a one-sided binomial p.
+
+    If new values come from the baseline's distribution, each lands beyond the range of
+    ``base_n`` baseline values with chance ``2 / (base_n + 1)``.
+    """
+    from scipy import stats
+
+    if n == 0:
+        return 0.0, 1.0
+    chance = min(2 / (base_n + 1), 1.0)
+    return count / n, _p(stats.binomtest(int(count), int(n), chance, alternative="greater").pvalue)
+
+
 def _two_samples(first: Sequence[float], second: Sequence[float]) -> float:
     """p-value of the chi-square test that two count vectors share one distribution."""
     import numpy as np
