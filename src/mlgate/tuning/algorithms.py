@@ -28,69 +28,54 @@ class Algorithm:
     defaults: tuple[tuple[str, Any], ...] = ()
 
 
-ALGORITHMS: dict[str, Algorithm] = {
-    algorithm.name: algorithm
-    for algorithm in (
-        Algorithm(
-            "logistic_regression",
-            "classification",
-            "sklearn.linear_model:LogisticRegression",
-            scaled=True,
-            defaults=(("max_iter", 1000),),
-        ),
-        Algorithm(
-            "random_forest_classifier",
-            "classification",
-            "sklearn.ensemble:RandomForestClassifier",
-            scaled=False,
-        ),
-        Algorithm(
-            "hist_gradient_boosting_classifier",
-            "classification",
-            "sklearn.ensemble:HistGradientBoostingClassifier",
-            scaled=False,
-        ),
-        Algorithm("ridge", "regression", "sklearn.linear_model:Ridge", scaled=True),
-        Algorithm(
-            "random_forest_regressor",
-            "regression",
-            "sklearn.ensemble:RandomForestRegressor",
-            scaled=False,
-        ),
-        Algorithm(
-            "hist_gradient_boosting_regressor",
-            "regression",
-            "sklearn.ensemble:HistGradientBoostingRegressor",
-            scaled=False,
-        ),
-    )
-}
+_ALL = (
+    Algorithm(
+        "logistic_regression",
+        "classification",
+        "sklearn.linear_model:LogisticRegression",
+        scaled=True,
+        defaults=(("max_iter", 1000),),
+    ),
+    Algorithm(
+        "random_forest", "classification", "sklearn.ensemble:RandomForestClassifier", scaled=False
+    ),
+    Algorithm(
+        "hist_gradient_boosting",
+        "classification",
+        "sklearn.ensemble:HistGradientBoostingClassifier",
+        scaled=False,
+    ),
+    Algorithm("ridge", "regression", "sklearn.linear_model:Ridge", scaled=True),
+    Algorithm(
+        "random_forest", "regression", "sklearn.ensemble:RandomForestRegressor", scaled=False
+    ),
+    Algorithm(
+        "hist_gradient_boosting",
+        "regression",
+        "sklearn.ensemble:HistGradientBoostingRegressor",
+        scaled=False,
+    ),
+)
 
-# Short names a params file may use; each resolves to the algorithm of the project's task.
+ALGORITHMS: dict[tuple[str, str], Algorithm] = {(a.task, a.name): a for a in _ALL}
+"""(task, name) -> algorithm. The names match the ``model.algorithm`` values of the template."""
+
+# ``linear`` names the linear model of either task.
 ALIASES: dict[str, dict[str, str]] = {
     "linear": {"classification": "logistic_regression", "regression": "ridge"},
-    "random_forest": {
-        "classification": "random_forest_classifier",
-        "regression": "random_forest_regressor",
-    },
-    "hist_gradient_boosting": {
-        "classification": "hist_gradient_boosting_classifier",
-        "regression": "hist_gradient_boosting_regressor",
-    },
 }
 
 
 def names_for(task: str) -> list[str]:
-    """Every name (full or short) that selects an algorithm for ``task``."""
-    full = [name for name, algorithm in ALGORITHMS.items() if algorithm.task == task]
-    return sorted(full + list(ALIASES))
+    """Every name that selects an algorithm for ``task``."""
+    return sorted([name for (kind, name) in ALGORITHMS if kind == task] + list(ALIASES))
 
 
 def resolve(task: str, name: str) -> Algorithm:
     """The algorithm ``name`` stands for in ``task``, or a ConfigError listing the choices."""
     full = ALIASES.get(name, {}).get(task, name)
-    algorithm = ALGORITHMS.get(full)
-    if algorithm is None or algorithm.task != task:
+    algorithm = ALGORITHMS.get((task, full))
+    if algorithm is None:
         raise ConfigError(
             f"algorithm '{name}' is not available for a {task} task",
             hint=f"use one of: {', '.join(names_for(task))}",
@@ -128,10 +113,11 @@ def build_estimator(
 ) -> Any:
     """A scikit-learn Pipeline ``scale -> model`` for ``algorithm`` with ``params`` set.
 
-    ``algorithm`` is a full name (``random_forest_classifier``) or a short one
-    (``random_forest``) resolved against ``task``. ``seed`` becomes ``random_state`` where the
-    estimator has one. This is what a train stage calls with the contents of the tuned-params
-    file, e.g. ``build_estimator(task, best["algorithm"], best["params"], seed)``.
+    ``algorithm`` is ``logistic_regression`` or ``ridge`` (also ``linear``),
+    ``random_forest`` or ``hist_gradient_boosting``, resolved against ``task``. ``seed``
+    becomes ``random_state`` where the estimator has one. This is what a train stage calls
+    with the contents of the tuned-params file:
+    ``build_estimator(task, best["algorithm"], best["params"], seed)``.
     """
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler

@@ -2,7 +2,7 @@
 
 The tuned-params file is the contract with a project's train stage::
 
-    {"algorithm": "random_forest_classifier", "params": {"n_estimators": 120, ...},
+    {"algorithm": "random_forest", "params": {"n_estimators": 120, ...},
      "seed": 42, "task": "classification", "cv_score": 0.96, "scoring": "balanced_accuracy",
      "fingerprint": "..."}
 

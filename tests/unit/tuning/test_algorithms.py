@@ -23,7 +23,7 @@ def test_linear_model_is_scaled_and_seeded():
 def test_trees_pass_features_through():
     # given the tree ensembles of each task
     forest = build_estimator("classification", "random_forest", {"n_estimators": 7}, seed=1)
-    boosting = build_estimator("regression", "hist_gradient_boosting_regressor", {}, seed=2)
+    boosting = build_estimator("regression", "hist_gradient_boosting", {}, seed=2)
     # then no scaler runs and the estimator matches the task
     assert forest.named_steps["scale"] == "passthrough"
     assert isinstance(forest.named_steps["model"], RandomForestClassifier)
@@ -59,8 +59,16 @@ def test_an_unknown_parameter_is_refused_with_the_accepted_names():
 
 
 def test_every_task_offers_a_linear_model_a_forest_and_boosting():
+    # the names are those of the template's model.algorithm, plus "linear"
+    assert names_for("classification") == [
+        "hist_gradient_boosting",
+        "linear",
+        "logistic_regression",
+        "random_forest",
+    ]
+    assert names_for("regression") == ["hist_gradient_boosting", "linear", "random_forest", "ridge"]
     for task in ("classification", "regression"):
-        names = names_for(task)
-        for short in ("linear", "random_forest", "hist_gradient_boosting"):
-            assert short in names
-            assert ALGORITHMS[resolve(task, short).name].task == task
+        for name in names_for(task):
+            algorithm = resolve(task, name)
+            assert ALGORITHMS[(task, algorithm.name)] is algorithm
+            assert algorithm.task == task

@@ -86,7 +86,7 @@ def _report(verdict="pass", tracking=None):
         },
         {
             "trial": 2,
-            "algorithm": "random_forest_regressor",
+            "algorithm": "random_forest",
             "params": {"max_depth": None},
             "cv_score": 0.45,
             "cv_std": 0.04,
@@ -132,7 +132,7 @@ def test_the_summary_tables_every_trial_best_first():
     rows = [
         line for line in text.splitlines() if line.startswith("| 1 |") or line.startswith("| 2 |")
     ]
-    assert rows[0].startswith("| 1 | 2 | random_forest_regressor | 0.45 |")
+    assert rows[0].startswith("| 1 | 2 | random_forest | 0.45 |")
     assert rows[1].startswith("| 2 | 1 | ridge | 0.4 |")
     assert "nested trial runs" in text
 

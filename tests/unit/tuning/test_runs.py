@@ -26,7 +26,7 @@ def _trials():
         },
         {
             "trial": 2,
-            "algorithm": "random_forest_regressor",
+            "algorithm": "random_forest",
             "params": {"max_depth": None, "n_estimators": 20},
             "cv_score": 0.45,
             "cv_std": 0.04,
@@ -65,7 +65,7 @@ def test_trials_are_nested_runs_of_the_search_run(tmp_path):
     assert len(children) == where["trial_runs"] == 2
     forest, ridge = children
     assert forest.data.params == {
-        "algorithm": "random_forest_regressor",
+        "algorithm": "random_forest",
         "max_depth": "None",
         "n_estimators": "20",
     }
