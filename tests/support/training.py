@@ -113,3 +113,61 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "filterwarnings", "ignore:.*Any type hint is inferred as AnyType:UserWarning"
     )
+
+
+PROJECT_GOALS = """\
+goals:
+  min: {roc_auc: 0.85}
+  max: {latency_p95_ms: 1000}
+  max_regression: {roc_auc: 0.01}
+"""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A folder laid out like a generated project, with a trained model and its run record."""
+
+    root: Path
+    tracking_uri: str
+    split: Split
+
+    def train(self, kind: str) -> dict[str, Any]:
+        """Train and log a model and write it as the project's latest run record."""
+        record = train_and_log(self.tracking_uri, self.split, kind, self.root)
+        record["model_name"] = "bc"
+        (self.root / "reports").mkdir(exist_ok=True)
+        (self.root / "reports/train.json").write_text(json.dumps(record), encoding="utf-8")
+        return record
+
+
+@pytest.fixture
+def gate_project(
+    tmp_path: Path, breast_cancer_split: Split, monkeypatch: pytest.MonkeyPatch
+) -> Project:
+    """A project whose ``[tool.mlgate]`` settings give every gate command its defaults.
+
+    The working directory is the project, as when a user or CI runs ``mlgate`` there.
+    """
+    import shutil
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(breast_cancer_split.train_path, tmp_path / "data/train.parquet")
+    shutil.copy(breast_cancer_split.test_path, tmp_path / "data/test.parquet")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mlgate]\ntask = "classification"\ntarget = "target"\nmodel_name = "bc"\n'
+        'tracking_uri = "sqlite:///mlflow.db"\nparams = "params.yaml"\n'
+        'train_data = "data/train.parquet"\ntest_data = "data/test.parquet"\n'
+        'reports = "reports"\ntrain_run = "reports/train.json"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "params.yaml").write_text(PROJECT_GOALS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    split = Split(
+        tmp_path,
+        tmp_path / "data/train.parquet",
+        tmp_path / "data/test.parquet",
+        breast_cancer_split.train,
+        breast_cancer_split.test,
+    )
+    return Project(tmp_path, f"sqlite:///{tmp_path / 'mlflow.db'}", split)
