@@ -1,12 +1,14 @@
-"""Fixtures for the workflow tests: the generated project's workflow, rendered once."""
+"""Fixtures for the workflow tests: the generated project, rendered once, and copies of it."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.project import render
+from tests.workflows.act_runner import git
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +21,25 @@ def rendered_workflows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
         "tag": tagged / ".github" / "workflows" / "ci.yml",
         "sha": pinned / ".github" / "workflows" / "ci.yml",
     }
+
+
+@pytest.fixture(scope="session")
+def act_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default project, generated once and committed on main; each scenario copies it.
+
+    Its name is unique to these tests, so its registered model never meets another test's on
+    the shared MLflow server.
+    """
+    project = render(tmp_path_factory.mktemp("act-project"), project_name="Act Workflow Check")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Generated project")
+    git(project, "branch", "-M", "main")
+    return project
+
+
+@pytest.fixture
+def scenario(act_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the generated project (with its git history) for one act run."""
+    copy = tmp_path / act_project.name
+    shutil.copytree(act_project, copy, symlinks=True)
+    return copy

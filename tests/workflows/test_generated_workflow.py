@@ -1,0 +1,174 @@
+"""The generated project's workflow, executed with act: push, corrupted data, pull request.
+
+The push scenarios track to a real ``mlflow server`` (PostgreSQL behind it) on loopback, passed
+to act as the secrets a repository would hold; the pull request gets no secrets, as a fork's.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from mlflow import MlflowClient
+
+from tests.workflows.act_runner import ActRun, git, run_act
+
+pytestmark = pytest.mark.act
+
+PACKAGE = "act_workflow_check"
+
+
+def _push_payload() -> dict[str, object]:
+    return {
+        "ref": "refs/heads/main",
+        "repository": {"full_name": "octo/act-workflow-check", "default_branch": "main"},
+    }
+
+
+def _report(run: ActRun) -> str:
+    """What a failing assertion shows: the job results and the end of act's log."""
+    return f"jobs: {run.jobs()}\n--- act log (tail)\n{run.log[-6000:]}"
+
+
+def _secrets(uri: str) -> dict[str, str]:
+    return {"MLFLOW_TRACKING_URI": uri}
+
+
+def test_push_to_main_validates_trains_benchmarks_and_promotes(
+    scenario: Path, mlflow_server: str, tmp_path: Path
+) -> None:
+    # given a push to main with the tracking server's secrets
+    payload = _push_payload()
+
+    # when the generated workflow runs
+    run = run_act(
+        scenario, "push", payload, tmp_path / "artifacts", secrets=_secrets(mlflow_server)
+    )
+
+    # then every job passes and the reports say why
+    assert run.returncode == 0, _report(run)
+    assert set(run.jobs().values()) == {"succeeded"}, _report(run)
+    assert {
+        "checks (tests, pre-commit)",
+        "pipeline (validate, train, benchmark)",
+        "promote (model registry)",
+    } <= set(run.jobs()), _report(run)
+    assert run.artifact_json("mlgate-validation", "validation.json")["verdict"] == "pass"
+    assert run.artifact_json("mlgate-benchmark", "benchmark.json")["verdict"] == "pass"
+    record = run.artifact_json("mlgate-train", "train.json")
+    promotion = run.artifact_json("mlgate-promotion", "promotion.json")
+    assert promotion["outcome"] == "promoted", promotion
+    assert "Tracking: MLflow server `http://127.0.0.1:" in run.log
+
+    # and the server's registry holds the trained run as champion
+    client = MlflowClient(tracking_uri=mlflow_server)
+    champion = client.get_model_version_by_alias(PACKAGE, "champion")
+    assert champion.run_id == record["run_id"] == promotion["run_id"]
+    assert champion.version == str(promotion["version"])
+    print(f"act push workflow: {run.seconds:.1f} s")
+
+
+def _corrupt_raw_data(project: Path, storage: Path) -> None:
+    """Commit raw data that breaks the schema, as DVC-tracked data pulled from a local remote.
+
+    The ingest stage runs here once; its output then gets negative radii and missing textures
+    and is recorded in dvc.lock and pushed, so CI pulls it and skips ingest, as it would for data
+    a person pushed.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+    env["PYTHONPATH"] = str(project / "src")
+
+    def dvc(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "dvc", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, f"dvc {' '.join(args)}: {done.stdout}{done.stderr}"
+
+    subprocess.run(
+        [sys.executable, "-m", f"{PACKAGE}.ingest"],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    raw = project / "data" / "raw" / "dataset.csv"
+    frame = pd.read_csv(raw)
+    frame.loc[:29, "mean radius" if "mean radius" in frame else "mean_radius"] = -5.0
+    frame.loc[30:59, "mean texture" if "mean texture" in frame else "mean_texture"] = None
+    frame.to_csv(raw, index=False)
+    dvc("remote", "modify", "storage", "url", str(storage))
+    dvc("commit", "--force", "ingest")
+    dvc("push", "ingest")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "New raw data")
+
+
+def test_push_with_corrupted_raw_data_fails_at_validation_and_promotes_nothing(
+    scenario: Path, mlflow_server: str, tmp_path: Path
+) -> None:
+    # given a push whose raw data breaks the schema, under a model name no other test uses
+    pyproject = scenario / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(f'model_name = "{PACKAGE}"', 'model_name = "act_corrupted"')
+    )
+    _corrupt_raw_data(scenario, tmp_path / "storage")
+
+    # when the generated workflow runs with the server's secrets
+    run = run_act(
+        scenario, "push", _push_payload(), tmp_path / "artifacts", secrets=_secrets(mlflow_server)
+    )
+
+    # then the pipeline stops at validation with the report, and promotion never starts
+    assert run.returncode != 0, _report(run)
+    assert run.jobs().get("pipeline (validate, train, benchmark)") == "failed", _report(run)
+    validation = run.artifact_json("mlgate-validation", "validation.json")
+    assert validation["verdict"] == "fail"
+    assert not (run.artifacts / "mlgate-train").exists(), "training ran after a failed validation"
+    assert not run.ran("promote"), _report(run)
+
+    # and the registry holds nothing under that name
+    client = MlflowClient(tracking_uri=mlflow_server)
+    assert client.search_registered_models(filter_string="name = 'act_corrupted'") == []
+
+
+def test_pull_request_without_secrets_runs_the_pipeline_and_promotes_nothing(
+    scenario: Path, tmp_path: Path
+) -> None:
+    # given a pull request on top of main, with no secrets at all (a fork's)
+    base = git(scenario, "rev-parse", "HEAD")
+    git(scenario, "checkout", "--quiet", "-b", "feature")
+    params = scenario / "params.yaml"
+    params.write_text(params.read_text().replace("n_estimators: 200", "n_estimators: 150"))
+    git(scenario, "commit", "--quiet", "-am", "Fewer trees")
+    payload = {
+        "number": 7,
+        "pull_request": {
+            "number": 7,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": git(scenario, "rev-parse", "HEAD"), "ref": "feature"},
+        },
+        "repository": {"full_name": "octo/act-workflow-check", "default_branch": "main"},
+    }
+
+    # when the generated workflow runs
+    run = run_act(scenario, "pull_request", payload, tmp_path / "artifacts")
+
+    # then the pipeline passes on local sqlite and says so, and promotion never starts
+    assert run.returncode == 0, _report(run)
+    assert run.jobs().get("pipeline (validate, train, benchmark)") == "succeeded", _report(run)
+    assert not run.ran("promote"), _report(run)
+    record = run.artifact_json("mlgate-train", "train.json")
+    assert record["tracking_uri"].startswith("sqlite:")
+    assert "Tracking: local sqlite, because no tracking server secrets reach this run" in run.log
+    assert "pull requests from forks get none" in run.log
+    assert "no GITHUB_TOKEN given, so no comment on pull request #7" in run.log
+    assert not (run.artifacts / "mlgate-promotion").exists()
