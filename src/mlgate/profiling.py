@@ -119,6 +119,25 @@ def duplicate_mask(hashes: np.ndarray) -> np.ndarray:
     return pd.Series(hashes).duplicated().to_numpy()
 
 
+def duplicate_rows_mask(df: pd.DataFrame, probe_columns: int = 2) -> np.ndarray:
+    """True for each row that repeats an earlier row, hashing whole rows only where needed.
+
+    Rows equal in every column are equal in any few columns, so rows unique on a few probe
+    columns cannot be duplicates; only the others are hashed in full.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if df.shape[1] <= probe_columns:
+        return duplicate_mask(row_hashes(df))
+    probe = pd.util.hash_pandas_object(df.iloc[:, :probe_columns], index=False).to_numpy()
+    candidates = np.flatnonzero(pd.Series(probe).duplicated(keep=False).to_numpy())
+    mask = np.zeros(len(df), dtype=bool)
+    if candidates.size:
+        mask[candidates] = duplicate_mask(row_hashes(df.iloc[candidates]))
+    return mask
+
+
 def _decile_bins(x: np.ndarray) -> dict[str, list[float]]:
     import numpy as np
 
@@ -212,7 +231,7 @@ def target_codes(series: pd.Series) -> tuple[np.ndarray, str | None] | None:
 
 
 def correlation_matrix(columns: list[np.ndarray]) -> np.ndarray:
-    """Pearson correlations between equally long columns without NaN, one dot product per pair.
+    """Pearson correlations between equally long columns without NaN, in one matrix product.
 
     Constant columns get NaN correlations.
     """
@@ -220,18 +239,11 @@ def correlation_matrix(columns: list[np.ndarray]) -> np.ndarray:
 
     k = len(columns)
     n = columns[0].size if k else 0
-    centred = []
-    for x in columns:
-        mean = x.mean() if n else 0.0
-        spread = x.std() if n else 0.0
-        # raw dot products lose precision when the mean dwarfs the spread: centre those columns
-        centred.append((x - mean, 0.0) if abs(mean) > 1e4 * spread else (x, mean))
-    gram = np.empty((k, k))
-    for i in range(k):
-        xi, mi = centred[i]
-        for j in range(i, k):
-            xj, mj = centred[j]
-            gram[i, j] = gram[j, i] = float(np.dot(xi, xj)) - n * mi * mj
+    matrix = np.empty((n, k))
+    for j, x in enumerate(columns):
+        matrix[:, j] = x
+    matrix -= matrix.mean(axis=0)
+    gram = matrix.T @ matrix
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.sqrt(np.diag(gram))
         corr = gram / np.outer(scale, scale)

@@ -29,11 +29,12 @@ def correlation_checks(
     usable: set[str],
     tolerances: Tolerances,
     arrays: dict[str, np.ndarray] | None = None,
+    rows: np.ndarray | None = None,
 ) -> list[CheckResult]:
     """Feature-target and feature-feature checks over the baseline's numeric features.
 
     ``usable`` names the columns present and numeric in ``df``; ``arrays`` may hold their
-    float64 values already extracted.
+    float64 values already taken at ``rows`` (a long table's sample; None: every row).
     """
     correlations = profile.get("correlations", {})
     features = correlations.get("features", {})
@@ -47,8 +48,12 @@ def correlation_checks(
         return []
     arrays = arrays or {}
     entries = profile["columns"]
+
+    def at_rows(x: np.ndarray) -> np.ndarray:
+        return x if rows is None else x[rows]
+
     values = [
-        clip_to_fences(arrays[c] if c in arrays else numeric_values(df[c]), entries[c])
+        clip_to_fences(arrays[c] if c in arrays else at_rows(numeric_values(df[c])), entries[c])
         for c in columns
     ]
     positive = correlations.get("target_positive_class")
@@ -56,7 +61,7 @@ def correlation_checks(
         bool(base_target) and target in df.columns and (positive is not None or target in usable)
     )
     if with_target:
-        coded = _target_values(df[target], profile)
+        coded = at_rows(_target_values(df[target], profile))
         values.append(coded if positive is not None else clip_to_fences(coded, entries.get(target)))
     values = complete_rows(values)
     n = int(values[0].size)

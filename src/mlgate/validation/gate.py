@@ -127,7 +127,7 @@ def baseline_checks(
         ood_checks,
         structure_checks,
     )
-    from mlgate.validation.observed import observe_categorical, observe_numeric
+    from mlgate.validation.observed import observe_categorical, observe_numeric, sample_rows
 
     structure: list[CheckResult] = []
     distribution: list[CheckResult] = []
@@ -136,6 +136,7 @@ def baseline_checks(
     arrays = {}
     columns = {str(c): c for c in df.columns}
     base_rows = int(profile["rows"])
+    rows = sample_rows(len(df))
     for column, base in profile["columns"].items():
         if column not in columns:
             structure.append(structure_checks.column_present(name, column, False, base["kind"]))
@@ -152,11 +153,11 @@ def baseline_checks(
         if not dtype_check.passed:
             continue
         if kind == "numeric":
-            obs = observe_numeric(series, base) if base.get("count") else None
+            obs = observe_numeric(series, base, rows) if base.get("count") else None
             nulls = obs.nulls if obs is not None else int(series.isna().sum())
             if obs is not None:
                 usable.add(column)
-                arrays[column] = obs.values
+                arrays[column] = obs.used
                 distribution.extend(
                     distribution_checks.numeric_checks(name, column, obs, base, tolerances)
                 )
@@ -174,6 +175,6 @@ def baseline_checks(
         )
     structure.append(structure_checks.duplicate_rows(name, df, profile, tolerances))
     correlation = correlation_checks.correlation_checks(
-        name, df, profile, usable, tolerances, arrays
+        name, df, profile, usable, tolerances, arrays, rows
     )
     return [c for c in (*structure, *distribution, *ood, *correlation) if c is not None]

@@ -149,7 +149,14 @@ def _two_samples(first: Sequence[float], second: Sequence[float]) -> float:
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2 or (table.sum(axis=1) == 0).any():
         return 1.0
-    return _p(stats.chi2_contingency(table).pvalue)
+    # scipy.stats.chi2_contingency's statistic (with Yates' correction on 2x2 tables),
+    # computed here because the tests run by the hundred and its per-call overhead adds up
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    deviation = np.abs(table - expected)
+    if table.shape[1] == 2:
+        deviation = np.maximum(deviation - 0.5, 0.0)
+    statistic = float(np.sum(deviation**2 / expected))
+    return _p(stats.chi2.sf(statistic, table.shape[1] - 1))
 
 
 def correlation_change(base_r: float, base_n: int, r: float, n: int) -> tuple[float, float]:

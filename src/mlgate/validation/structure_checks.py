@@ -100,13 +100,13 @@ def null_rate(
 def duplicate_rows(
     dataset: str, df: pd.DataFrame, profile: dict[str, Any], tolerances: Tolerances
 ) -> CheckResult | None:
-    from mlgate.profiling import duplicate_mask, row_hashes
+    from mlgate.profiling import duplicate_rows_mask
 
     tolerance = tolerances.get("duplicate_rows")
     if tolerance is None:
         return None
     columns = [c for c in df.columns if str(c) in profile["columns"]]
-    mask = duplicate_mask(row_hashes(df[columns]))
+    mask = duplicate_rows_mask(df[columns])
     count = int(mask.sum())
     base_rate = float(profile.get("duplicate_rate", 0.0))
     effect, p = stats.rate_rise(base_rate, int(profile["rows"]), count, len(df))

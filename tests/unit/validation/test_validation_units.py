@@ -1,0 +1,164 @@
+"""The pieces of the gate: tests, tolerances, schema loading, report rendering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from scipy import stats as scipy_stats
+
+from mlgate.errors import ConfigError, InputError
+from mlgate.profiling import build_profile
+from mlgate.validation import resolve_tolerances, validate
+from mlgate.validation import stats as checks_stats
+from mlgate.validation.schema_loading import load_schema
+
+
+def test_two_sample_chi_square_matches_scipy() -> None:
+    # given baseline fractions over 4 bins and new counts
+    fractions, base_n, counts = [0.25, 0.25, 0.25, 0.25], 400, [30, 20, 25, 45]
+
+    # when the PSI check computes its p-value
+    _, p = checks_stats.psi(fractions, base_n, counts)
+
+    # then it is scipy's chi-square homogeneity test on the two count rows
+    expected = scipy_stats.chi2_contingency([[100, 100, 100, 100], counts]).pvalue
+    assert p == pytest.approx(expected)
+
+
+def test_std_test_needs_more_evidence_on_heavy_tails() -> None:
+    # given the same 1.4x spread change, once for normal data, once for heavy-tailed data
+    _, p_normal = checks_stats.std_ratio(1.0, 500, 1.4, 500, kurtosis=0.0)
+    _, p_heavy = checks_stats.std_ratio(1.0, 500, 1.4, 500, kurtosis=30.0)
+
+    # then heavy tails make the change less significant
+    assert p_normal < 1e-6 < p_heavy
+
+
+def test_fisher_z_detects_a_reversed_correlation() -> None:
+    effect, p = checks_stats.correlation_change(0.6, 300, -0.6, 300)
+    assert effect == pytest.approx(1.2)
+    assert p < 1e-12
+
+
+def test_tolerances_reject_unknown_keys_and_bad_values() -> None:
+    with pytest.raises(ConfigError, match="unknown tolerance 'mean_shfit'"):
+        resolve_tolerances({"mean_shfit": 0.3})
+    with pytest.raises(ConfigError, match="alpha"):
+        resolve_tolerances({"alpha": 2})
+    with pytest.raises(ConfigError, match="whole table"):
+        resolve_tolerances({"columns": {"x": {"alpha": 0.1}}})
+    tolerances = resolve_tolerances({"mean_shift": 0.5, "columns": {"x": {"mean_shift": None}}})
+    assert tolerances.get("mean_shift") == 0.5 and tolerances.get("mean_shift", "x") is None
+
+
+def _frame(seed: int = 0, rows: int = 400) -> pd.DataFrame:
+    """A small numeric table with a label, for gate-level behaviour."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0, 1, rows)
+    return pd.DataFrame({"x": x, "z": rng.normal(5, 2, rows), "label": (x > 0).astype(int)})
+
+
+def test_per_column_override_turns_a_check_off() -> None:
+    # given a shifted column and a tolerance that switches its mean check off
+    base = build_profile(_frame(), target="label")
+    moved = _frame(1)
+    moved["z"] += 2
+
+    # when validated with and without the override
+    strict = validate(moved, baseline=base)
+    loose = validate(moved, baseline=base, tolerances={"columns": {"z": {"mean_shift": None}}})
+
+    # then only the strict run reports z/mean
+    assert any(c.column == "z" and c.check == "mean" for c in strict.failures)
+    assert not any(c.column == "z" and c.check == "mean" for c in loose.checks)
+
+
+def test_report_json_and_markdown_list_failures_first() -> None:
+    # given a report with a failure
+    base = build_profile(_frame(), target="label")
+    moved = _frame(2)
+    moved["x"] = moved["x"] * 3
+    report = validate({"new": moved}, baseline=base)
+
+    # when rendered
+    data = json.loads(report.to_json())
+    markdown = report.to_markdown()
+
+    # then JSON has the gate keys and each check's fields; Markdown leads with the failures
+    assert data["gate"] == "validate" and data["verdict"] == "fail"
+    assert data["counts"]["failed"] == len(report.failures) > 0
+    failure = next(c for c in data["checks"] if not c["passed"])
+    for key in ("layer", "dataset", "column", "check", "baseline", "observed", "tolerance"):
+        assert key in failure
+    assert failure["dataset"] == "new"
+    assert markdown.index("#### Failures") < markdown.index("#### Checks per layer")
+    assert "| new | distribution | x | std |" in markdown
+
+
+def test_failing_rows_are_sampled_and_bounded() -> None:
+    # given 40 values far beyond the baseline's range
+    base = build_profile(_frame(), target="label")
+    bad = _frame(3)
+    bad.loc[:39, "z"] = 1e6
+
+    # when validated with 3 samples per failure
+    report = validate(bad, baseline=base, tolerances={"failure_samples": 3})
+
+    # then the range check lists 3 failing rows with their values
+    check = next(c for c in report.failures if c.check == "outside_range")
+    assert check.column == "z" and 40 <= check.failing_count <= 45  # a few clean ones too
+    assert check.sample == [{"row": i, "value": 1e6} for i in range(3)]
+
+
+class _Model(pa.DataFrameModel):
+    x: float = pa.Field(ge=-10, le=10)
+    label: int = pa.Field(isin=[0, 1])
+
+
+def test_schema_failures_are_collected_lazily_per_column_and_check(tmp_path: Path) -> None:
+    # given data breaking two schema checks, and the schema as a class and as YAML
+    data = _frame()
+    data.loc[0, "x"] = 50
+    data.loc[1, "label"] = 7
+    yaml_path = tmp_path / "schema.yaml"
+    yaml_path.write_text(_Model.to_schema().to_yaml(), encoding="utf-8")
+
+    for schema in (_Model, str(yaml_path)):
+        # when validated with the schema alone
+        report = validate(data, schema=schema)
+
+        # then both failures are reported, each naming its column, check and row
+        failed = {(c.column, c.check): c for c in report.failures}
+        assert set(failed) == {("x", "less_than_or_equal_to(10)"), ("label", "isin([0, 1])")}
+        assert failed[("x", "less_than_or_equal_to(10)")].sample[0] == {"row": 0, "value": 50.0}
+        assert all(c.layer == "schema" for c in report.checks)
+        assert any(c.passed and c.check == "greater_than_or_equal_to(-10)" for c in report.checks)
+
+
+def test_a_missing_column_is_named(tmp_path: Path) -> None:
+    report = validate(_frame().drop(columns=["label"]), schema=_Model)
+    assert [(c.column, c.check) for c in report.failures] == [("label", "column_in_dataframe")]
+
+
+def test_schema_specs_that_fail_to_load_are_input_errors(tmp_path: Path) -> None:
+    # given a module that raises on import, and specs that name nothing usable
+    (tmp_path / "broken_schema_mod.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "fine_schema_mod.py").write_text("VALUE = 1\n", encoding="utf-8")
+
+    # when loaded with the folder as project root, then each error says what went wrong
+    with pytest.raises(InputError, match=r"failed to import.*boom"):
+        load_schema("broken_schema_mod:Schema", root=tmp_path)
+    with pytest.raises(InputError, match="not a pandera"):
+        load_schema("fine_schema_mod:VALUE", root=tmp_path)
+    with pytest.raises(InputError, match="has no 'Missing'"):
+        load_schema("fine_schema_mod:Missing", root=tmp_path)
+    with pytest.raises(InputError, match=r"expected 'package\.module:Model'"):
+        load_schema("no_colon_here")
+    with pytest.raises(InputError, match="no such schema file"):
+        load_schema(str(tmp_path / "absent.yaml"))
