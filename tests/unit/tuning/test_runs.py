@@ -91,3 +91,26 @@ def test_an_unreachable_server_is_a_service_error(monkeypatch):
             verdict="pass",
         )
     assert "http://127.0.0.1:9" in raised.value.message
+
+
+@pytest.mark.server
+def test_trials_nest_on_a_real_tracking_server(mlflow_server):
+    # given a real mlflow server over HTTP, backed by PostgreSQL
+    # when a search is logged to it
+    where = log_search(
+        tracking_uri=mlflow_server,
+        experiment="tune-on-server",
+        config={"seed": 1},
+        trials=_trials(),
+        summary_metrics={"best_cv_score": 0.45},
+        tags={},
+        verdict="fail",
+    )
+    # then the server lists both trials under the search run
+    client = MlflowClient(tracking_uri=mlflow_server)
+    children = client.search_runs(
+        [where["experiment_id"]],
+        filter_string=f"tags.`{TAG_PARENT}` = '{where['parent_run_id']}'",
+    )
+    assert sorted(c.data.tags["mlgate.trial"] for c in children) == ["1", "2"]
+    assert client.get_run(where["parent_run_id"]).data.tags["mlgate.tune_verdict"] == "fail"
