@@ -149,6 +149,32 @@ def parse_param(where: str, name: str, spec: Any) -> Param:
     return Param(name, "fixed", (spec,))
 
 
+def _check_values(algorithm: Algorithm, params: tuple[Param, ...], seed: int, where: str) -> None:
+    """Unknown names and out-of-range values fail here, before any fit.
+
+    Each fixed value, each choice and both ends of each range are checked with the
+    estimator's own parameter validation.
+    """
+    from mlgate.tuning.algorithms import estimator_class
+
+    fixed = {p.name: p.values[0] for p in params}
+    model_params(algorithm, fixed, seed)  # names
+    cls = estimator_class(algorithm)
+    validate = getattr(cls, "_validate_params", None)
+    if validate is None:  # scikit-learn before 1.2 validates in fit only
+        return
+    for param in params:
+        for value in param.values:
+            estimator = cls(**model_params(algorithm, {**fixed, param.name: value}, seed))
+            try:
+                estimator._validate_params()
+            except (ValueError, TypeError) as error:
+                raise ConfigError(
+                    f"tune: {where}.{param.name} = {value!r} is not valid: {error}",
+                    hint="fix the value or range in params.yaml",
+                ) from error
+
+
 def parse_config(section: dict[str, Any], task: str) -> TuneConfig:
     """Check and parse the ``tune:`` section for ``task``; every mistake is a ConfigError."""
     if task not in TASKS:
@@ -225,8 +251,7 @@ def parse_config(section: dict[str, Any], task: str) -> TuneConfig:
                 f"tune: algorithms.{name} must map parameter names to values or ranges"
             )
         params = tuple(parse_param(f"algorithms.{name}", str(k), v) for k, v in raw_space.items())
-        # Unknown parameter names fail here, before any fit.
-        model_params(algorithm, {p.name: p.values[0] for p in params}, seed)
+        _check_values(algorithm, params, seed, f"algorithms.{name}")
         spaces.append(Space(algorithm, params))
     return TuneConfig(
         task=task,

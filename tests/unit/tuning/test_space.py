@@ -59,6 +59,11 @@ def test_defaults_per_task():
         ({"algorithms": {"linear": {}}, "cv_folds": 1}, "cv_folds must be at least 2"),
         ({"algorithms": {"linear": {}}, "sanity": {"margin": 1}}, "unknown key 'margin'"),
         ({"algorithms": {"linear": {"alpha": 1.0}}}, "no parameter 'alpha'"),
+        ({"algorithms": {"linear": {"C": [1.0, -1.0]}}}, "algorithms.linear.C = -1.0 is not valid"),
+        (
+            {"algorithms": {"random_forest": {"max_depth": {"int": [0, 5]}}}},
+            "algorithms.random_forest.max_depth = 0 is not valid",
+        ),
         ({"algorithms": {"linear": {}, "logistic_regression": {}}}, "same algorithm"),
         ({"algorithms": {"ridge": {}}}, "not available for a classification task"),
     ],
