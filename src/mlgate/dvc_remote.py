@@ -76,19 +76,18 @@ def decide(url: str | None, environ: Mapping[str, str], config_dir: Path) -> Dec
     return Decision(False, f"{kind} remote but none of {', '.join(names)} is set")
 
 
-def _dvc(args: Sequence[str], cwd: Path) -> str | None:
-    done = subprocess.run(
-        ["dvc", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
-    )
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
 def default_remote_url(project: Path) -> str | None:
-    """The URL of the default remote, as DVC's own config (with config.local) resolves it."""
-    name = _dvc(["remote", "default"], project)
+    """The URL of the default remote, as DVC's own config (with config.local) resolves it.
+
+    DVC's config reader is used in-process: two ``dvc`` commands would cost seconds of startup.
+    """
+    from dvc.config import Config
+
+    config = Config(str(project / ".dvc"))
+    name = config["core"].get("remote")
     if not name:
         return None
-    return _dvc(["config", f"remote.{name}.url"], project) or None
+    return config["remote"].get(name, {}).get("url") or None
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

@@ -80,3 +80,17 @@ def test_main_in_true_mode_fails_without_a_remote(
     assert dvc_remote.main(["--project", str(tmp_path)], environ={}) == 0
     assert dvc_remote.main(["--project", str(tmp_path), "--mode", "true"], environ={}) == 1
     assert "is not a DVC project" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("dvc") is None, reason="needs the dvc command")
+def test_default_remote_url_reads_dvc_config_with_its_local_override(tmp_path: Path) -> None:
+    # given a project whose default remote is overridden in config.local
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    _dvc(tmp_path, "init", "-q")
+    _dvc(tmp_path, "remote", "add", "-d", "storage", "s3://bucket/path")
+    _dvc(tmp_path, "remote", "modify", "--local", "storage", "url", "s3://other/path")
+
+    # then the URL DVC would use is the local one; without a default there is none
+    assert dvc_remote.default_remote_url(tmp_path) == "s3://other/path"
+    _dvc(tmp_path, "remote", "default", "--unset")
+    assert dvc_remote.default_remote_url(tmp_path) is None
