@@ -188,7 +188,7 @@ class Report:
         ]
         lines.append(markdown_table(("Layer", "Passed", "Failed"), layer_rows).rstrip("\n"))
         lines.append("")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines).rstrip("\n") + "\n"
 
     def write(
         self, json_path: Path | str | None = None, markdown_path: Path | str | None = None
