@@ -48,7 +48,7 @@ TUNE = {
         "scoring": "balanced_accuracy",
         "sanity": {"baseline_margin": 0.1, "holdout_tolerance": 0.08, "replay_top": 2},
         "algorithms": {
-            "linear": {"C": {"log_uniform": [0.001, 100.0]}},
+            "logistic_regression": {"C": {"log_uniform": [0.001, 100.0]}},
             "random_forest": {
                 "n_estimators": {"int": [20, 100]},
                 "max_depth": [4, 8, None],
@@ -69,7 +69,7 @@ TUNE = {
         "scoring": "r2",
         "sanity": {"baseline_margin": 0.1, "holdout_tolerance": 0.2, "replay_top": 2},
         "algorithms": {
-            "linear": {"alpha": {"log_uniform": [0.001, 100.0]}},
+            "ridge": {"alpha": {"log_uniform": [0.001, 100.0]}},
             "random_forest": {
                 "n_estimators": {"int": [20, 100]},
                 "max_depth": [4, 8, None],
