@@ -178,6 +178,7 @@ def test_the_generated_workflow_promotes_only_from_pushes_to_the_default_branch(
     assert set(promote["needs"]) == {"checks", "pipeline"}
     assert "github.event_name == 'push'" in promote["if"]
     assert "github.event.repository.default_branch" in promote["if"]
+    assert "needs.pipeline.outputs.tracking == 'server'" in promote["if"]
     assert promote["concurrency"]["cancel-in-progress"] is False
     assert "secrets" not in str(document["jobs"]["checks"])
 

@@ -104,10 +104,16 @@ def outputs_of(report: Mapping[str, Any] | None) -> dict[str, str]:
     return found
 
 
+def tracks_to_server(environ: Mapping[str, str]) -> bool:
+    """Whether MLflow settings point at a tracking server (not a local sqlite or file store)."""
+    uri = environ.get("MLFLOW_TRACKING_URI", "")
+    return bool(uri) and "://" in uri and not uri.startswith(("sqlite:", "file:"))
+
+
 def tracking_line(environ: Mapping[str, str], event_name: str | None) -> str:
     """Where this run tracks, without credentials; says why when it falls back to local sqlite."""
     uri = environ.get("MLFLOW_TRACKING_URI", "")
-    if uri and not uri.startswith(("sqlite:", "file:")) and "://" in uri:
+    if tracks_to_server(environ):
         parts = urlsplit(uri)
         host = parts.hostname or ""
         where = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
@@ -244,6 +250,8 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> i
     if args.markdown is not None:
         outputs["report-markdown"] = str(args.markdown)
     outputs.update(outputs_of(report))
+    if args.tracking:
+        outputs["tracking"] = "server" if tracks_to_server(environ) else "local"
     outputs["comment-url"] = comment_url
     _write_outputs(environ.get("GITHUB_OUTPUT"), outputs)
     return 0

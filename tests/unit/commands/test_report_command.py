@@ -209,3 +209,21 @@ def test_outputs_of_a_promotion_report_name_the_version_and_the_outcome() -> Non
         "promoted": "true",
         "champion-version": "3",
     }
+
+
+@pytest.mark.parametrize(
+    ("uri", "tracking"),
+    [("http://127.0.0.1:5000", "server"), ("sqlite:///mlflow.db", "local"), (None, "local")],
+)
+def test_the_tracking_output_says_whether_a_server_holds_the_run(
+    uri: str | None, tracking: str, actions_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the MLflow settings of a training step
+    if uri:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+
+    # when its run is published with --tracking
+    cli.main(["report", "train", "--exit-code", "0", "--tracking"])
+
+    # then the output tells the promote job whether there is anything to promote
+    assert _outputs(actions_env["output"])["tracking"] == tracking
