@@ -20,6 +20,7 @@ TASKS = ["classification", "regression"]
 REMOTES = ["local", "s3", "gcs", "azure", "none"]
 PYTHONS = ["3.11", "3.12", "3.13"]
 LICENSES = ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"]
+TUNE = ["no", "yes"]
 REMOTE_URLS = {
     "s3": "s3://team-bucket/dvc",
     "gcs": "gs://team-bucket/dvc",
@@ -37,6 +38,7 @@ def combinations() -> list[dict[str, str]]:
             "dvc_remote": remote,
             "python_version": PYTHONS[i % len(PYTHONS)],
             "license": LICENSES[i % len(LICENSES)],
+            "tune": TUNE[(i // 2) % len(TUNE)],
         }
         if remote in REMOTE_URLS:
             answers["dvc_remote_url"] = REMOTE_URLS[remote]
@@ -193,3 +195,14 @@ def test_options_reach_the_files_that_depend_on_them(rendered: tuple[dict[str, s
     else:
         assert "bmi" in schema and "mean_radius" not in schema
     assert params["model"]["algorithm"] in (project / "src" / package / "model.py").read_text()
+
+    stages = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]
+    train_py = (project / "src" / package / "train.py").read_text()
+    if answers["tune"] == "yes":
+        assert list(stages).index("tune") == list(stages).index("train") - 1
+        assert "models/best_params.json" in stages["train"]["deps"]
+        assert set(params["tune"]["algorithms"]) >= {"random_forest", "hist_gradient_boosting"}
+        assert "read_best_params" in train_py
+    else:
+        assert "tune" not in stages and "tune" not in params
+        assert "best_params" not in train_py

@@ -16,6 +16,7 @@ from sklearn.preprocessing import StandardScaler
 def _linear(**params: Any) -> BaseEstimator:
     from sklearn.linear_model import LogisticRegression
 
+    params.setdefault("max_iter", 1000)
     return LogisticRegression(**params)
 
 

@@ -4,6 +4,11 @@ The run records the parameters, the training data as a dataset input (with its d
 model with its signature and an input example, and lineage tags (git commit, DVC hash of the
 data, hash of the parameters). The run id and model URI go to ``reports/train.json``, where
 the benchmark and promotion gates find the candidate.
+{%- if cookiecutter.tune == 'yes' %}
+
+The algorithm and hyperparameters come from ``models/best_params.json``, written by the tune
+stage; the ``model:`` section of params.yaml supplies the seed.
+{%- endif %}
 """
 
 import os
@@ -15,6 +20,9 @@ import pandas as pd
 from mlgate.reporting import write_json
 from mlgate.settings import tracking_uri
 from mlgate.tracking import lineage_tags
+{%- if cookiecutter.tune == 'yes' %}
+from mlgate.tuning import read_best_params
+{%- endif %}
 from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import params, settings
@@ -80,6 +88,11 @@ def log_run(model: Pipeline, frame: pd.DataFrame, cfg: dict[str, Any]) -> dict[s
 def main() -> None:
     cfg = params()["model"]
     where = settings()
+{%- if cookiecutter.tune == 'yes' %}
+    # The tune stage chose the algorithm and its hyperparameters.
+    best = read_best_params(where.root / "models" / "best_params.json")
+    cfg = {**cfg, "algorithm": best["algorithm"], "params": best["params"]}
+{%- endif %}
     frame = pd.read_parquet(where.train_data)
     model = train(frame, cfg["algorithm"], cfg["params"], cfg["seed"])
     model_path = where.root / "models" / "model.joblib"
