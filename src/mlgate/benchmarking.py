@@ -30,6 +30,7 @@ from typing import Any
 
 from mlgate import __version__
 from mlgate import goals as goals_module
+from mlgate.data_io import read_table
 from mlgate.errors import InputError
 from mlgate.metrics import (
     OPERATIONAL_METRICS,
@@ -58,23 +59,6 @@ class LoadedModel:
     @property
     def has_proba(self) -> bool:
         return hasattr(self.model, "predict_proba") and hasattr(self.model, "classes_")
-
-
-def read_table(path: Path | str) -> Any:
-    """A DataFrame from a Parquet or CSV file, with a clear error naming the file."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            f"{path}: no such data file", hint="run the split stage first, or pass --data FILE"
-        )
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
-    except Exception as error:  # pandas and pyarrow raise many types
-        raise InputError(f"{path}: cannot be read as a table ({error})") from error
 
 
 def _split(frame: Any, target: str, source: str) -> tuple[Any, Any]:

@@ -180,5 +180,5 @@ def test_unknown_candidate_is_an_input_error_naming_it(sqlite_tracking, breast_c
 
 
 def test_missing_data_file_is_an_input_error(tmp_path: Path):
-    with pytest.raises(InputError, match="no such data file"):
+    with pytest.raises(InputError, match=r"nope\.parquet: no such file"):
         benchmark("runs:/x/model", tmp_path / "nope.parquet", TARGET)
