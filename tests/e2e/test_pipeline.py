@@ -121,3 +121,100 @@ def test_hyperparameter_change_reruns_only_train_and_what_follows(project: Proje
     assert ran[0] == "train"
     assert not {"ingest", "split", "profile", "validate"} & set(ran)
     assert "evaluate" in ran
+
+
+def champion_version(project: Project) -> str | None:
+    """The registry's champion version of the project's model, or None."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
+    name = project.path.name.replace("-", "_")
+    try:
+        return str(client.get_model_version_by_alias(name, "champion").version)
+    except MlflowException:
+        return None
+
+
+def test_a_model_that_meets_the_goals_becomes_champion(project: Project) -> None:
+    report = json.loads((project.path / "reports" / "benchmark.json").read_text())
+    assert report["verdict"] == "pass"
+    assert champion_version(project) is None
+
+    done = project.check("mlgate", "promote")
+
+    version = champion_version(project)
+    assert version is not None
+    record = json.loads((project.path / "reports" / "train.json").read_text())
+    chain = project.check("mlgate", "lineage").stdout
+    assert record["run_id"] in chain
+    assert record["tags"]["mlgate.data_hash"] in chain
+    assert record["tags"]["mlgate.git_commit"] in chain
+    assert f"v{version}" in done.stdout or f"version {version}" in done.stdout
+
+
+def test_champion_scores_a_file_through_predict(project: Project) -> None:
+    package = project.path.name.replace("-", "_")
+    out = project.path / "build" / "scored.csv"
+    out.parent.mkdir(exist_ok=True)
+    project.check("python", "-m", f"{package}.predict", "data/processed/test.parquet", str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0].endswith("prediction") and len(lines) > 50
+
+
+def test_a_worse_retraining_is_not_promoted_and_the_report_says_why(project: Project) -> None:
+    before = champion_version(project)
+    params_path = project.path / "params.yaml"
+    params = yaml.safe_load(params_path.read_text())
+    params["model"]["params"] = {"n_estimators": 1, "max_depth": 1, "n_jobs": 1}
+    params_path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+    done = project.run("dvc", "repro")
+
+    assert done.returncode != 0, "the benchmark gate should stop the pipeline"
+    assert stages_run(done.stdout)[-1] == "benchmark"
+    report = json.loads((project.path / "reports" / "benchmark.json").read_text())
+    assert report["verdict"] == "fail"
+    summary = (project.path / "reports" / "benchmark.md").read_text()
+    metric = "roc_auc" if project.task == "classification" else "rmse"
+    assert metric in summary and "fail" in summary.lower()
+
+    refused = project.run("mlgate", "promote")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "not promoted" in (refused.stdout + refused.stderr).lower()
+    assert champion_version(project) == before
+
+
+def test_corrupted_raw_data_stops_the_pipeline_at_validate(project: Project) -> None:
+    # given a data source that starts delivering broken rows: impossible values and gaps
+    from mlflow.tracking import MlflowClient
+
+    package = project.path.name.replace("-", "_")
+    ingest = project.path / "src" / package / "ingest.py"
+    column = "mean_radius" if project.task == "classification" else "bmi"
+    ingest.write_text(
+        ingest.read_text().replace(
+            "    frame.to_csv(out, index=False)",
+            f"    frame.loc[::7, {column!r}] = -5.0\n"
+            f"    frame.loc[1::9, {column!r}] = None\n"
+            "    frame.to_csv(out, index=False)",
+        )
+    )
+    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name(project.path.name)
+    runs_before = len(client.search_runs([experiment.experiment_id], max_results=1000))
+    record_before = (project.path / "reports" / "train.json").read_text()
+
+    # when the pipeline runs
+    done = project.run("dvc", "repro")
+
+    # then it stops at validate, with the report on disk naming the column
+    assert done.returncode != 0
+    ran = stages_run(done.stdout)
+    assert ran[-1] == "validate" and "train" not in ran
+    report = json.loads((project.path / "reports" / "validation.json").read_text())
+    assert report["verdict"] == "fail"
+    assert column in (project.path / "reports" / "validation.md").read_text()
+    # and nothing new was trained or logged
+    assert (project.path / "reports" / "train.json").read_text() == record_before
+    assert len(client.search_runs([experiment.experiment_id], max_results=1000)) == runs_before
