@@ -1,26 +1,26 @@
-"""Make the new project a git repository, which DVC needs, and say what to do next."""
+"""Make the new project a git repository, which DVC needs, and say what to do next.
+
+A project generated inside another repository's work tree joins it, unless that repository
+ignores the folder (e.g. a build/ directory): then it gets a repository of its own.
+"""
 
 import shutil
 import subprocess
 from pathlib import Path
 
 
+def git(*args: str, cwd: Path) -> int:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False).returncode
+
+
 def main() -> None:
     project = Path.cwd()
-    git = shutil.which("git")
-    inside = (
-        git
-        and subprocess.run(
-            [git, "rev-parse", "--is-inside-work-tree"],
-            cwd=project,
-            capture_output=True,
-            check=False,
-        ).returncode
-        == 0
-    )
-    if git and not inside:
-        subprocess.run([git, "init", "--quiet"], cwd=project, check=True)
-        subprocess.run([git, "add", "--all"], cwd=project, check=True)
+    if shutil.which("git"):
+        inside = git("rev-parse", "--is-inside-work-tree", cwd=project) == 0
+        ignored = inside and git("check-ignore", "--quiet", str(project), cwd=project) == 0
+        if not inside or ignored:
+            subprocess.run(["git", "init", "--quiet"], cwd=project, check=True)
+            subprocess.run(["git", "add", "--all"], cwd=project, check=True)
     print(f"Created {project.name}. Next: see {project.name}/README.md, 'Quickstart'.")
 
 
