@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
+import subprocess
 from pathlib import Path
 
 import nox
@@ -88,15 +88,24 @@ def demo(session: nox.Session) -> None:
         "-e",
         f"{project}[dev]",
     )
+    # Run inside the project's own environment, as a user who activated it would.
     env = {
-        "VIRTUAL_ENV": str(venv),
-        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("NOX", "VIRTUAL_ENV"))
     }
-    with session.chdir(project):
-        session.run(str(venv / "bin" / "dvc"), "repro", env=env, external=True)
-        session.run(str(venv / "bin" / "dvc"), "metrics", "show", env=env, external=True)
+    env["VIRTUAL_ENV"] = str(venv)
+    env["PATH"] = os.pathsep.join(
+        [str(venv / "bin")]
+        + [p for p in os.environ["PATH"].split(os.pathsep) if not p.startswith(str(ROOT / ".nox"))]
+    )
+    for command in (["dvc", "repro"], ["dvc", "metrics", "show"]):
+        session.log(f"{project.name}$ {' '.join(command)}")
+        done = subprocess.run(command, cwd=project, env=env, check=False)
+        if done.returncode != 0:
+            session.error(f"{' '.join(command)} failed in {project} (exit {done.returncode})")
     rel = project.relative_to(ROOT)
-    session.log(f"The pipeline ran in {rel}/ ({sys.platform}). Inside it:")
+    session.log(f"The pipeline ran in {rel}/. Inside it:")
     session.log("  metrics    reports/metrics.json      .venv/bin/dvc metrics show")
     session.log("  plots      reports/plots/            .venv/bin/dvc plots show")
     session.log("  reports    reports/*.md              validation and benchmark summaries")
