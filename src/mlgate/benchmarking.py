@@ -40,6 +40,7 @@ from mlgate.metrics import (
 )
 from mlgate.registry import ModelRef, Registry, connect, resolve_model
 from mlgate.reporting import markdown_table, verdict_badge
+from mlgate.settings import display_path
 
 THROUGHPUT_MIN_ROWS = 10_000
 LATENCY_WARMUP = 5
@@ -208,7 +209,7 @@ def benchmark(
         if isinstance(goals, goals_module.Goals)
         else goals_module.parse_goals(goals, goals_source)
     )
-    data_source = str(data) if isinstance(data, str | Path) else "data"
+    data_source = display_path(data) if isinstance(data, str | Path) else "data"
     frame = read_table(data) if isinstance(data, str | Path) else data
     x, y = _split(frame, target, data_source)
     if len(frame) == 0:

@@ -33,7 +33,7 @@ class InputError(MlgateError):
 
 
 class ConfigError(MlgateError):
-    """Project settings (pyproject.toml ``[tool.mlgate]``, params.yaml) that are missing or wrong."""
+    """Project settings (``[tool.mlgate]`` in pyproject.toml, params.yaml) missing or wrong."""
 
 
 class ServiceError(MlgateError):

@@ -64,10 +64,7 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str
     def cell(value: Any) -> str:
         if value is None:
             return ""
-        if isinstance(value, float):
-            text = f"{value:.4g}"
-        else:
-            text = str(value)
+        text = f"{value:.4g}" if isinstance(value, float) else str(value)
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |"]

@@ -134,7 +134,9 @@ def load_structured_file(path: Path) -> Any:
     """Parse a YAML, JSON or TOML file, with a clear error naming the file."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: no such file", hint="check the path, relative to the working directory")
+        raise ConfigError(
+            f"{path}: no such file", hint="check the path, relative to the working directory"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -174,3 +176,17 @@ def load_config_section(spec: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{spec}: must be a mapping of settings, got {type(data).__name__}")
     return data
+
+
+def display_path(path: Path | str, root: Path | None = None) -> str:
+    """A path as reports show it: relative to the project root (default: the working
+    directory's project) when inside it, so reports committed to git read the same on every
+    machine; unchanged otherwise."""
+    if root is None:
+        root = find_project_root()
+    if root is None:
+        return str(path)
+    try:
+        return str(Path(path).resolve().relative_to(Path(root).resolve()))
+    except ValueError:
+        return str(path)

@@ -39,7 +39,7 @@ def params_hash(params: Any) -> str:
 
 
 def git_state(root: Path | str) -> tuple[str | None, bool | None]:
-    """The commit checked out at ``root`` and whether the work tree has changes; Nones outside git."""
+    """The commit at ``root`` and whether the work tree has changes; Nones outside git."""
 
     def git(*args: str) -> str | None:
         try:

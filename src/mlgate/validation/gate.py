@@ -38,6 +38,7 @@ def validate(
     """
     from mlgate.data_io import load_frame
     from mlgate.profiling import check_profile, load_profile
+    from mlgate.settings import display_path
 
     if schema is None and baseline is None:
         raise InputError(
@@ -55,7 +56,7 @@ def validate(
         if isinstance(baseline, Mapping):
             profile, baseline_name = check_profile(dict(baseline)), "profile"
         else:
-            profile, baseline_name = load_profile(baseline), str(baseline)
+            profile, baseline_name = load_profile(baseline), display_path(baseline, root)
         for name, df in frames:
             _check_same_columns(name, df, profile, baseline_name)
 
