@@ -80,7 +80,8 @@ def project_env(project: Path, extra: Mapping[str, str] | None = None) -> dict[s
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("MLFLOW_", "VIRTUAL_ENV", "PYTHONPATH", "GITHUB_", "NOX_"))
+        # UV_PYTHON and friends (set by nox's uv backend) would redirect the project's uv.
+        if not key.startswith(("MLFLOW_", "VIRTUAL_ENV", "PYTHONPATH", "GITHUB_", "NOX_", "UV_"))
     }
     env.update(
         {

@@ -82,7 +82,9 @@ def _environment(artifacts: Path) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(
-            ("GITHUB_", "MLFLOW_", "VIRTUAL_ENV", "UV_OVERRIDE", "PYTEST_", "NOX_")
+            # nox's uv backend exports UV_PYTHON / UV_PROJECT_ENVIRONMENT pointing at the test
+            # session's venv: a workflow step's uv would install into it instead of its own.
+            ("GITHUB_", "MLFLOW_", "VIRTUAL_ENV", "UV_", "PYTEST_", "NOX_")
         )
         and key not in ("GH_TOKEN", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "CI")
     }
