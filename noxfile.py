@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -23,7 +24,9 @@ nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"
-PYTHON = "3.11"
+# Sessions run on the interpreter that runs nox (Python 3.11+), so a machine needs no other.
+PYTHON = None
+THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 # Installs that are timed or run many short processes need bytecode compiled up front.
 os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
@@ -71,7 +74,7 @@ def demo(session: nox.Session) -> None:
     session.run("cookiecutter", "--no-input", "--output-dir", str(out), str(ROOT), *session.posargs)
     project = next(path for path in out.iterdir() if path.is_dir())
     venv = project / ".venv"
-    session.run("uv", "venv", "--quiet", "--python", PYTHON, str(venv))
+    session.run("uv", "venv", "--quiet", "--python", THIS_PYTHON, str(venv))
     override = out / "mlgate-from-this-tree.txt"
     override.write_text(f"mlgate @ {ROOT.as_uri()}\n")
     session.run(

@@ -41,13 +41,14 @@ def uv() -> str:
     return found
 
 
-def install(project: Path, python: str = "3.11") -> Path:
+def install(project: Path, python: str | None = None) -> Path:
     """A fresh venv in ``project/.venv`` with the project, its dev extras, and this mlgate.
 
     The generated pyproject takes mlgate from GitHub at a pinned ref; the override points
     that requirement at this working tree instead, so the code under test is what runs.
     """
     venv = project / ".venv"
+    python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
     run_checked([uv(), "venv", "--quiet", "--python", python, str(venv)], cwd=project)
     override = project.parent / "mlgate-override.txt"
     override.write_text(f"mlgate @ {MLGATE_ROOT.as_uri()}\n")
