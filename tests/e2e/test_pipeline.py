@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.project import install, project_env, render, run, run_checked
+from tests.support.project import install, project_client, project_env, render, run, run_checked
 
 pytestmark = pytest.mark.e2e
 
@@ -73,10 +73,8 @@ def test_first_repro_runs_every_stage_and_writes_metrics(project: Project) -> No
 
 
 def test_training_run_is_tracked_with_lineage(project: Project) -> None:
-    from mlflow.tracking import MlflowClient
-
     record = json.loads((project.path / "reports" / "train.json").read_text())
-    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
+    client = project_client(project.path)
     run_data = client.get_run(record["run_id"])
     assert run_data.data.params["algorithm"] == "random_forest"
     assert run_data.data.tags["mlgate.git_commit"] != "unknown"
@@ -126,9 +124,8 @@ def test_hyperparameter_change_reruns_only_train_and_what_follows(project: Proje
 def champion_version(project: Project) -> str | None:
     """The registry's champion version of the project's model, or None."""
     from mlflow.exceptions import MlflowException
-    from mlflow.tracking import MlflowClient
 
-    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
+    client = project_client(project.path)
     name = project.path.name.replace("-", "_")
     try:
         return str(client.get_model_version_by_alias(name, "champion").version)
@@ -187,8 +184,6 @@ def test_a_worse_retraining_is_not_promoted_and_the_report_says_why(project: Pro
 
 def test_corrupted_raw_data_stops_the_pipeline_at_validate(project: Project) -> None:
     # given a data source that starts delivering broken rows: impossible values and gaps
-    from mlflow.tracking import MlflowClient
-
     package = project.path.name.replace("-", "_")
     ingest = project.path / "src" / package / "ingest.py"
     column = "mean_radius" if project.task == "classification" else "bmi"
@@ -200,7 +195,7 @@ def test_corrupted_raw_data_stops_the_pipeline_at_validate(project: Project) -> 
             "    frame.to_csv(out, index=False)",
         )
     )
-    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
+    client = project_client(project.path)
     experiment = client.get_experiment_by_name(project.path.name)
     runs_before = len(client.search_runs([experiment.experiment_id], max_results=1000))
     record_before = (project.path / "reports" / "train.json").read_text()

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.e2e.test_pipeline import stages_run
-from tests.support.project import install, project_env, render, run, run_checked
+from tests.support.project import install, project_client, project_env, render, run, run_checked
 
 pytestmark = pytest.mark.e2e
 
@@ -36,10 +36,8 @@ def tuned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_trials_are_nested_runs_under_the_search(tuned: Path) -> None:
-    from mlflow.tracking import MlflowClient
-
     report = json.loads((tuned / "reports" / "tune.json").read_text())
-    client = MlflowClient(tracking_uri=f"sqlite:///{tuned / 'mlflow.db'}")
+    client = project_client(tuned)
     experiment = client.get_experiment_by_name(tuned.name)
     children = client.search_runs(
         [experiment.experiment_id],
@@ -54,11 +52,9 @@ def test_trials_are_nested_runs_under_the_search(tuned: Path) -> None:
 
 
 def test_the_winner_is_what_train_fitted(tuned: Path) -> None:
-    from mlflow.tracking import MlflowClient
-
     best = json.loads((tuned / "models" / "best_params.json").read_text())
     record = json.loads((tuned / "reports" / "train.json").read_text())
-    client = MlflowClient(tracking_uri=f"sqlite:///{tuned / 'mlflow.db'}")
+    client = project_client(tuned)
     params = client.get_run(record["run_id"]).data.params
     assert params["algorithm"] == best["algorithm"]
     for name, value in best["params"].items():

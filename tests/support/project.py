@@ -129,3 +129,15 @@ def run_checked(
             f"--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
         )
     return done
+
+
+def project_client(project: Path):
+    """An MLflow client on a generated project's own sqlite store (tracking and registry).
+
+    Both URIs are given: MLflow otherwise falls back to process-wide URIs that earlier code in
+    the same test process may have set.
+    """
+    from mlflow.tracking import MlflowClient
+
+    uri = f"sqlite:///{project / 'mlflow.db'}"
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)

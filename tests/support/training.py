@@ -57,7 +57,7 @@ def train_and_log(tracking_uri: str, split: Split, kind: str, workdir: Path) -> 
     from mlflow.models import infer_signature
 
     mlflow.set_tracking_uri(tracking_uri)
-    client = mlflow.MlflowClient(tracking_uri)
+    client = mlflow.MlflowClient(tracking_uri, registry_uri=tracking_uri)
     experiment = client.get_experiment_by_name("mlgate-tests")
     if experiment is None:
         location = None

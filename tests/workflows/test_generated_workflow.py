@@ -66,7 +66,7 @@ def test_push_to_main_validates_trains_benchmarks_and_promotes(
     assert "Tracking: MLflow server `" in run.log
 
     # and the server's registry holds the trained run as champion
-    client = MlflowClient(tracking_uri=mlflow_server)
+    client = MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
     champion = client.get_model_version_by_alias(PACKAGE, "champion")
     assert champion.run_id == record["run_id"] == promotion["run_id"]
     assert champion.version == str(promotion["version"])
@@ -137,7 +137,7 @@ def test_push_with_corrupted_raw_data_fails_at_validation_and_promotes_nothing(
     assert not run.ran("promote"), _report(run)
 
     # and the registry holds nothing under that name
-    client = MlflowClient(tracking_uri=mlflow_server)
+    client = MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
     assert client.search_registered_models(filter_string="name = 'act_corrupted'") == []
 
 

@@ -50,7 +50,7 @@ def log_search(
 
     now = int(time.time() * 1000)
     try:
-        client = MlflowClient(tracking_uri=tracking_uri)
+        client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
         found = client.get_experiment_by_name(experiment)
         experiment_id = found.experiment_id if found else client.create_experiment(experiment)
         parent = client.create_run(

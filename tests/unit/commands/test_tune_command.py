@@ -111,7 +111,10 @@ def test_tune_in_a_project_needs_no_arguments(tmp_path, monkeypatch, capsys, tas
     for name, value in best["params"].items():
         assert model.get_params()[name] == value
     # and every trial is an MLflow run nested under the search run, in the project's store
-    client = MlflowClient(tracking_uri=f"sqlite:///{root / 'mlflow.db'}")
+    client = MlflowClient(
+        tracking_uri=f"sqlite:///{root / 'mlflow.db'}",
+        registry_uri=f"sqlite:///{root / 'mlflow.db'}",
+    )
     tracking = report["tracking"]
     children = client.search_runs(
         [tracking["experiment_id"]],

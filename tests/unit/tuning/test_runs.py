@@ -50,7 +50,7 @@ def test_trials_are_nested_runs_of_the_search_run(tmp_path):
         verdict="pass",
     )
     # then the search run holds the settings and summary metrics
-    client = MlflowClient(tracking_uri=uri)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     parent = client.get_run(where["parent_run_id"])
     assert parent.data.params["sanity.baseline_margin"] == "0.05"
     assert parent.data.metrics == {"best_cv_score": 0.45}
@@ -107,7 +107,7 @@ def test_trials_nest_on_a_real_tracking_server(mlflow_server):
         verdict="fail",
     )
     # then the server lists both trials under the search run
-    client = MlflowClient(tracking_uri=mlflow_server)
+    client = MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
     children = client.search_runs(
         [where["experiment_id"]],
         filter_string=f"tags.`{TAG_PARENT}` = '{where['parent_run_id']}'",
