@@ -9,12 +9,15 @@ stand-ins keep uploads under ``MLGATE_STANDIN_ARTIFACTS``, where tests read the 
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -94,6 +97,34 @@ def _environment(artifacts: Path) -> dict[str, str]:
     return env
 
 
+@functools.cache
+def mlgate_snapshot() -> Path:
+    """This tree's source (tracked and unignored files) copied into a fresh git repository.
+
+    act reads a folder mapped with ``--local-repository`` whole into memory, ignored files
+    included: with build outputs and virtual environments beside the source that is gigabytes
+    (seen: act killed for using all 24 GiB). The snapshot holds only what a clone would.
+    """
+    target = Path(tempfile.mkdtemp(prefix="mlgate-snapshot-")) / "mlgate"
+    atexit.register(shutil.rmtree, target.parent, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, listed):
+        source = ROOT / name.decode()
+        if source.is_file():  # a tracked file deleted in the work tree is not copied
+            destination = target / name.decode()
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    git(target, "init", "--quiet", "--initial-branch", "main")
+    git(target, "add", "--all")
+    git(target, "commit", "--quiet", "-m", "snapshot of the tree under test")
+    return target
+
+
 def run_act(
     repo: Path,
     event: str,
@@ -122,7 +153,7 @@ def run_act(
     ]
     mappings = dict(STANDIN_PINS)
     if mlgate_action_ref:
-        mappings[mlgate_action_ref] = ROOT
+        mappings[mlgate_action_ref] = mlgate_snapshot()
     for pin, folder in mappings.items():
         command += ["--local-repository", f"{pin}={folder}"]
     for name, value in (secrets or {}).items():

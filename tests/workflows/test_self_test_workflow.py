@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workflows.act_runner import ROOT, run_act
+from tests.workflows.act_runner import mlgate_snapshot, run_act
 
 pytestmark = pytest.mark.act
 
@@ -20,7 +20,7 @@ def test_every_action_passes_its_self_test_including_the_failure_paths(tmp_path:
 
     # when the self-test workflow runs its jobs
     run = run_act(
-        ROOT,
+        mlgate_snapshot(),
         "push",
         payload,
         tmp_path / "artifacts",
