@@ -13,6 +13,7 @@ The Python API is imported lazily, so ``import mlgate`` stays cheap::
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 __version__ = "0.1.0"
@@ -30,11 +31,21 @@ _API = {
 __all__ = ["__version__", *_API]
 
 
-def __getattr__(name: str) -> Any:
-    target = _API.get(name)
-    if target is None:
-        raise AttributeError(f"module 'mlgate' has no attribute {name!r}")
-    module_name, _, attribute = target.partition(":")
-    value = getattr(importlib.import_module(module_name), attribute)
-    globals()[name] = value
-    return value
+def lazy_attributes(api: dict[str, str], namespace: dict[str, Any]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` that imports each name of ``api`` ("module:attribute") on first
+    use and caches it in ``namespace`` (the module's globals), so importing the package stays
+    cheap."""
+
+    def __getattr__(name: str) -> Any:
+        target = api.get(name)
+        if target is None:
+            raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+        module_name, _, attribute = target.partition(":")
+        value = getattr(importlib.import_module(module_name), attribute)
+        namespace[name] = value
+        return value
+
+    return __getattr__
+
+
+__getattr__ = lazy_attributes(_API, globals())

@@ -21,8 +21,7 @@ The names below are imported on first use, so ``import mlgate.tuning`` stays che
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mlgate import lazy_attributes
 
 _API = {
     "build_estimator": "mlgate.tuning.algorithms:build_estimator",
@@ -34,12 +33,4 @@ _API = {
 
 __all__ = list(_API)
 
-
-def __getattr__(name: str) -> Any:
-    target = _API.get(name)
-    if target is None:
-        raise AttributeError(f"module 'mlgate.tuning' has no attribute {name!r}")
-    module_name, _, attribute = target.partition(":")
-    value = getattr(importlib.import_module(module_name), attribute)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(_API, globals())
