@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nox
@@ -26,7 +24,6 @@ ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "build"
 # Sessions run on the interpreter that runs nox (Python 3.11+), so a machine needs no other.
 PYTHON = None
-THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 # Installs that are timed or run many short processes need bytecode compiled up front.
 os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
@@ -67,56 +64,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
-    """Generate the default project into build/demo and run its whole pipeline."""
+    """Generate the default project into build/demo and run its whole pipeline.
+
+    Answers after -- (e.g. ``task=regression``) are passed to the template. The steps are
+    those the end-to-end tests take (tests/support/project.py), run as a user would see them.
+    """
     session.install("cookiecutter", "uv")
     out = BUILD / "demo"
     shutil.rmtree(out, ignore_errors=True)
-    session.run("cookiecutter", "--no-input", "--output-dir", str(out), str(ROOT), *session.posargs)
-    project = next(path for path in out.iterdir() if path.is_dir())
-    venv = project / ".venv"
-    session.run("uv", "venv", "--quiet", "--python", THIS_PYTHON, str(venv))
-    override = out / "mlgate-from-this-tree.txt"
-    override.write_text(f"mlgate @ {ROOT.as_uri()}\n")
-    session.run(
-        "uv",
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        str(venv / "bin" / "python"),
-        "--override",
-        str(override),
-        "--reinstall-package",
-        "mlgate",
-        "--refresh-package",
-        "mlgate",
-        "-e",
-        f"{project}[dev]",
-    )
-    # Run inside the project's own environment, as a user who activated it would.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NOX", "VIRTUAL_ENV"))
-    }
-    env["VIRTUAL_ENV"] = str(venv)
-    env["PATH"] = os.pathsep.join(
-        [str(venv / "bin")]
-        + [p for p in os.environ["PATH"].split(os.pathsep) if not p.startswith(str(ROOT / ".nox"))]
-    )
-    for command in (["dvc", "repro"], ["dvc", "metrics", "show"]):
-        session.log(f"{project.name}$ {' '.join(command)}")
-        done = subprocess.run(command, cwd=project, env=env, check=False)
-        if done.returncode != 0:
-            session.error(f"{' '.join(command)} failed in {project} (exit {done.returncode})")
-    rel = project.relative_to(ROOT)
-    session.log(f"The pipeline ran in {rel}/. Inside it:")
-    session.log("  metrics    reports/metrics.json      .venv/bin/dvc metrics show")
-    session.log("  plots      reports/plots/            .venv/bin/dvc plots show")
-    session.log("  reports    reports/*.md              validation and benchmark summaries")
-    session.log(
-        "  MLflow     mlflow.db                 .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db"
-    )
+    session.run("python", "-m", "tests.support.project", str(out), *session.posargs)
 
 
 @nox.session(python=PYTHON)

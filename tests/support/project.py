@@ -141,3 +141,33 @@ def project_client(project: Path):
 
     uri = f"sqlite:///{project / 'mlflow.db'}"
     return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def demo(output_dir: Path, answers: Sequence[str]) -> Path:
+    """Generate a project (``key=value`` answers), install it, run its pipeline in the open.
+
+    ``nox -s demo`` runs this: the same steps as the end-to-end tests, with the commands'
+    output shown rather than captured.
+    """
+    project = render(output_dir, **dict(answer.split("=", 1) for answer in answers))
+    print(f"generated {project}; installing it into {project / '.venv'}", flush=True)
+    install(project)
+    env = project_env(project)
+    for command in (["dvc", "repro"], ["dvc", "metrics", "show"]):
+        print(f"{project.name}$ {' '.join(command)}", flush=True)
+        done = subprocess.run(command, cwd=project, env=env, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed in {project} (exit {done.returncode})")
+    print(
+        f"\nThe pipeline ran in {project}. Inside it:\n"
+        "  metrics    reports/metrics.json      .venv/bin/dvc metrics show\n"
+        "  plots      reports/plots/            .venv/bin/dvc plots show\n"
+        "  reports    reports/*.md              validation and benchmark summaries\n"
+        "  MLflow     mlflow.db                 "
+        ".venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db"
+    )
+    return project
+
+
+if __name__ == "__main__":
+    demo(Path(sys.argv[1]), sys.argv[2:])
