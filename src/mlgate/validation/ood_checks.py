@@ -25,36 +25,16 @@ def outside_fences(
     tolerances: Tolerances,
 ) -> CheckResult | None:
     """The share of values beyond ``q1 - 1.5 IQR`` / ``q3 + 1.5 IQR`` of the baseline."""
-    import numpy as np
-
     tolerance = tolerances.get("outlier_rate", column)
     if tolerance is None or obs.n == 0 or "lower_fence" not in base:
         return None
     count = obs.below_fence + obs.above_fence
     effect, p = stats.rate_rise(base["outside_fences_rate"], int(base["count"]), count, obs.n)
-
-    def sampler(limit: int) -> list[dict[str, Any]]:
-        values = obs.values
-        positions = np.flatnonzero((values < base["lower_fence"]) | (values > base["upper_fence"]))[
-            :limit
-        ]
-        return [{"row": _label(series.index[i]), "value": float(values[i])} for i in positions]
-
-    return CheckResult(
-        LAYER,
-        dataset,
-        column,
-        "outside_fences",
-        passed=True,
-        baseline=base["outside_fences_rate"],
-        observed=count / obs.n,
-        tolerance=tolerance,
-        effect=effect,
-        p_value=p,
-        failing_count=count,
-        sampler=sampler,
-        message=f"fences [{base['lower_fence']:.4g}, {base['upper_fence']:.4g}]",
-    )
+    return _outside_interval(
+        dataset, column, series, obs, "outside_fences", "fences",
+        low=base["lower_fence"], high=base["upper_fence"], count=count,
+        baseline=base["outside_fences_rate"], tolerance=tolerance, effect=effect, p_value=p,
+    )  # fmt: skip
 
 
 def outside_range(
@@ -66,33 +46,56 @@ def outside_range(
     tolerances: Tolerances,
 ) -> CheckResult | None:
     """The share of values below the baseline's minimum or above its maximum."""
-    import numpy as np
-
     tolerance = tolerances.get("out_of_range", column)
     if tolerance is None or obs.n == 0 or "min" not in base:
         return None
     count = obs.below_min + obs.above_max
     effect, p = stats.beyond_range(int(base["count"]), count, obs.n)
+    return _outside_interval(
+        dataset, column, series, obs, "outside_range", "range",
+        low=base["min"], high=base["max"], count=count,
+        baseline=[base["min"], base["max"]], tolerance=tolerance, effect=effect, p_value=p,
+    )  # fmt: skip
+
+
+def _outside_interval(
+    dataset: str,
+    column: str,
+    series: pd.Series,
+    obs: NumericObservation,
+    check: str,
+    interval: str,
+    *,
+    low: float,
+    high: float,
+    count: int,
+    baseline: Any,
+    tolerance: float,
+    effect: float,
+    p_value: float | None,
+) -> CheckResult:
+    """A check on the share of values outside ``[low, high]``; failing rows sampled on demand."""
+    import numpy as np
 
     def sampler(limit: int) -> list[dict[str, Any]]:
         values = obs.values
-        positions = np.flatnonzero((values < base["min"]) | (values > base["max"]))[:limit]
+        positions = np.flatnonzero((values < low) | (values > high))[:limit]
         return [{"row": _label(series.index[i]), "value": float(values[i])} for i in positions]
 
     return CheckResult(
         LAYER,
         dataset,
         column,
-        "outside_range",
+        check,
         passed=True,
-        baseline=[base["min"], base["max"]],
+        baseline=baseline,
         observed=count / obs.n,
         tolerance=tolerance,
         effect=effect,
-        p_value=p,
+        p_value=p_value,
         failing_count=count,
         sampler=sampler,
-        message=f"range [{base['min']:.4g}, {base['max']:.4g}]",
+        message=f"{interval} [{low:.4g}, {high:.4g}]",
     )
 
 
