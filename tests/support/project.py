@@ -89,15 +89,14 @@ def project_env(project: Path, extra: Mapping[str, str] | None = None) -> dict[s
             "VIRTUAL_ENV": str(venv),
             "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             "MLFLOW_DISABLE_TELEMETRY": "true",
-            # Let each stage process cache its bytecode: the pipeline starts many processes.
-            "PYTHONDONTWRITEBYTECODE": "",
             "GIT_AUTHOR_NAME": "mlgate tests",
             "GIT_AUTHOR_EMAIL": "tests@example.com",
             "GIT_COMMITTER_NAME": "mlgate tests",
             "GIT_COMMITTER_EMAIL": "tests@example.com",
         }
     )
-    env.pop("PYTHONDONTWRITEBYTECODE")
+    # Let each stage process cache its bytecode: the pipeline starts many processes.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if extra:
         env.update(extra)
     return env
