@@ -269,9 +269,17 @@ def complete_rows(arrays: list[np.ndarray]) -> list[np.ndarray]:
     return [x[~missing] for x in arrays]
 
 
-def build_profile(data: Any, target: str | None = None) -> dict[str, Any]:
-    """The baseline profile of a DataFrame (or a CSV/Parquet path); see the module docstring."""
+def build_profile(
+    data: Any, target: str | None = None, roles: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The baseline profile of a DataFrame (or a CSV/Parquet path); see the module docstring.
+
+    ``roles`` (column -> role, from :mod:`mlgate.contract`) marks identifier and excluded
+    columns: they are recorded as ``kind: "other"`` with their role, so only their presence
+    is checked later (a new batch has new customer ids; that is not drift).
+    """
     from mlgate import __version__
+    from mlgate.contract import NOT_LEARNED
     from mlgate.data_io import load_frame
 
     name, df = load_frame(data)
@@ -285,7 +293,8 @@ def build_profile(data: Any, target: str | None = None) -> dict[str, Any]:
     numeric: list[str] = []
     for column in df.columns:
         series = df[column]
-        kind = column_kind(series)
+        role = (roles or {}).get(str(column))
+        kind = "other" if role in NOT_LEARNED else column_kind(series)
         if kind == "numeric":
             columns[str(column)] = numeric_profile(series)
             if column != target:
@@ -301,6 +310,8 @@ def build_profile(data: Any, target: str | None = None) -> dict[str, Any]:
                 "nulls": nulls,
                 "null_rate": nulls / len(series),
             }
+            if role in NOT_LEARNED:
+                columns[str(column)]["role"] = role
     return {
         "format_version": FORMAT_VERSION,
         "mlgate_version": __version__,

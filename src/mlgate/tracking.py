@@ -19,6 +19,9 @@ TAG_DATA_HASH = "mlgate.data_hash"
 TAG_DATA_PATH = "mlgate.data_path"
 TAG_PARAMS_HASH = "mlgate.params_hash"
 
+PROFILE_ARTIFACT = "mlgate/profile.json"
+"""Where a training run records the profile of its training data (the next baseline)."""
+
 RUN_RECORD_KEYS = ("run_id", "model_uri", "experiment_id", "tracking_uri", "model_name", "tags")
 """What a train stage writes to ``[tool.mlgate] train_run`` (JSON): the candidate for the gates."""
 

@@ -82,3 +82,24 @@ def test_load_profile_refuses_other_files(tmp_path: Path) -> None:
         load_profile(other)
     with pytest.raises(InputError, match="format_version 99"):
         load_profile(future)
+
+
+def test_identifier_and_excluded_columns_are_recorded_by_role_not_by_value() -> None:
+    from tests.support.tables import customers
+
+    # given a customer table whose id is unique per row and a free-text column to ignore
+    frame = customers(200, seed=3)
+    frame["notes"] = [f"called on day {i}" for i in range(len(frame))]
+
+    # when profiled with the schema's roles
+    profile = build_profile(
+        frame, target="segment", roles={"customer_id": "identifier", "notes": "excluded"}
+    )
+
+    # then their values are not listed (200 categories each), only presence and gaps
+    for column, role in (("customer_id", "identifier"), ("notes", "excluded")):
+        entry = profile["columns"][column]
+        assert entry["kind"] == "other" and entry["role"] == role
+        assert "frequencies" not in entry and entry["count"] == 200
+    assert profile["columns"]["plan"]["kind"] == "categorical"
+    assert profile["columns"]["age_years"]["nulls"] > 0

@@ -1,4 +1,4 @@
-"""``mlgate profile``: the baseline profile of the training data, for ``mlgate validate``."""
+"""``mlgate profile``: the profile of a training table: what its data looked like, as JSON."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mlgate.errors import InputError
 
-HELP = "build the baseline profile (statistics, categories, correlations) of a training table"
+HELP = "build the profile (statistics, categories, correlations) of a training table"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +17,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="CSV or Parquet file (default in a project: [tool.mlgate] train_data)",
     )
     parser.add_argument(
-        "--target", help="the label column (default in a project: [tool.mlgate] target)"
+        "--target",
+        help="the label column (default in a project: [tool.mlgate] target, else the schema's "
+        "column with role target)",
+    )
+    parser.add_argument(
+        "--schema",
+        help="'package.module:Model' or a pandera YAML file whose column roles mark identifier "
+        "and excluded columns (default in a project: [tool.mlgate] schema)",
     )
     parser.add_argument(
         "-o",
@@ -38,9 +45,21 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             "no data to profile", hint="give a CSV or Parquet file, or run inside an mlgate project"
         )
-    target = args.target if args.target is not None else (settings.target if settings else None)
+    contract = None
+    if args.schema:
+        from mlgate.contract import from_schema
+        from mlgate.validation.schema_loading import load_schema
+
+        name, schema = load_schema(args.schema, settings.root if settings else None)
+        contract = from_schema(schema, name)
+    elif settings is not None:
+        contract = settings.contract()
+    target = args.target or (settings.target if settings else None)
+    if target is None and contract is not None:
+        target = contract.target
     output = args.output or (settings.profile if settings and settings.profile else "profile.json")
-    profile = build_profile(Path(data), target=target)
+    roles = contract.roles() if contract is not None else None
+    profile = build_profile(Path(data), target=target, roles=roles)
     write_json(output, profile)
     print(
         f"profile: wrote {output} ({profile['rows']} rows, {len(profile['columns'])} columns, "

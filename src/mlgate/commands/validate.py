@@ -26,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--baseline",
-        help="profile JSON from `mlgate profile` (default in a project: [tool.mlgate] profile)",
+        help="what the data is judged against: 'auto' (default in a project: the champion's "
+        "training profile, else the committed reference, else none), 'champion', "
+        "'reference' ([tool.mlgate] reference_profile), 'none' (schema only), a profile JSON, "
+        "or a model URI (models:/name@alias, runs:/<id>) whose run recorded its profile",
     )
     parser.add_argument(
         "--config",
@@ -56,7 +59,7 @@ def resolve(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
             "no data to validate", hint="give CSV or Parquet files, or run inside an mlgate project"
         )
     schema = args.schema or (settings.schema if settings else None)
-    baseline = args.baseline or (settings.profile if settings else None)
+    baseline = args.baseline or ("auto" if settings is not None else None)
     if schema is None and baseline is None:
         raise InputError(
             "nothing to validate against",
@@ -98,15 +101,30 @@ def _dataset_names(data: list[Any], settings: Any) -> dict[str, Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlgate.settings import load_settings
+    from mlgate.baseline import resolve_baseline
+    from mlgate.data_io import read_table
+    from mlgate.settings import load_settings, tracking_uri
     from mlgate.validation import validate
 
     settings = load_settings()
     inputs = resolve(args, settings)
+    frames = {
+        name: read_table(path) for name, path in _dataset_names(inputs["data"], settings).items()
+    }
+    baseline = None
+    if inputs["baseline"] is not None:
+        baseline = resolve_baseline(
+            inputs["baseline"],
+            tracking_uri=tracking_uri(settings),
+            model_name=settings.model_name if settings else None,
+            reference=settings.reference_profile if settings else None,
+            columns=next(iter(frames.values())).columns,
+            root=inputs["root"],
+        )
     report = validate(
-        _dataset_names(inputs["data"], settings),
+        frames,
         schema=inputs["schema"],
-        baseline=inputs["baseline"],
+        baseline=baseline,
         tolerances=inputs["tolerances"],
         root=inputs["root"],
     )

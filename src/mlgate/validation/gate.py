@@ -13,9 +13,6 @@ from mlgate.validation.tolerances import Tolerances, resolve_tolerances
 if TYPE_CHECKING:
     import pandas as pd
 
-MIN_SHARED_COLUMNS = 0.5
-"""Below this share of the profile's columns in the data, the profile is of other data."""
-
 
 def validate(
     data: Any,
@@ -30,37 +27,50 @@ def validate(
     ``data``: a DataFrame, a CSV/Parquet path, a list of those, or a mapping name -> either
     (each is checked and named in the report). ``schema``: ``"module:Model"``, a YAML path, a
     ``DataFrameModel`` class or a ``DataFrameSchema``. ``baseline``: a profile dict (from
-    :func:`mlgate.profiling.build_profile`) or the path of one. ``tolerances``: a mapping as in
-    params.yaml ``validation:`` (see :mod:`mlgate.validation.tolerances`). ``root`` is where a
-    ``module:Model`` schema of an uninstalled project is looked up (default: the working folder).
+    :func:`mlgate.profiling.build_profile`), the path of one, or a resolved
+    :class:`mlgate.baseline.Baseline` (whose profile may be None: schema checks only).
+    ``tolerances``: a mapping as in params.yaml ``validation:`` (see
+    :mod:`mlgate.validation.tolerances`). ``root`` is where a ``module:Model`` schema of an
+    uninstalled project is looked up (default: the working folder).
+
+    Columns the schema marks as identifier or excluded (:mod:`mlgate.contract`) are checked for
+    presence only against the baseline: new ids in a new batch are not drift.
 
     Raises :class:`mlgate.errors.InputError` for data, schema or profile that cannot be used.
     """
+    from mlgate.baseline import Baseline, from_file
     from mlgate.data_io import load_frame
-    from mlgate.profiling import check_profile, load_profile
-    from mlgate.settings import display_path
+    from mlgate.profiling import check_profile
 
-    if schema is None and baseline is None:
+    if isinstance(baseline, Mapping):
+        baseline = Baseline("profile", check_profile(dict(baseline)), "profile (given in Python)")
+    elif isinstance(baseline, str | Path):
+        baseline = from_file(baseline, "file", root)
+    profile = baseline.profile if baseline is not None else None
+    if schema is None and profile is None:
         raise InputError(
-            "nothing to validate against", hint="give a schema, a baseline profile, or both"
+            "nothing to validate against"
+            + (f" (baseline: {baseline.label})" if baseline is not None else ""),
+            hint="give a schema, a baseline profile, or both",
         )
     resolved = resolve_tolerances(tolerances)
     frames = [load_frame(item, name) for name, item in _named(data)]
-    schema_name, schema_object = None, None
+    schema_name, schema_object, presence_only = None, None, set()
     if schema is not None:
+        from mlgate.contract import from_schema
         from mlgate.validation.schema_loading import load_schema
 
         schema_name, schema_object = load_schema(schema, root)
-    profile, baseline_name = None, None
-    if baseline is not None:
-        if isinstance(baseline, Mapping):
-            profile, baseline_name = check_profile(dict(baseline)), "profile"
-        else:
-            profile, baseline_name = load_profile(baseline), display_path(baseline, root)
+        presence_only = set(from_schema(schema_object, schema_name).not_learned())
+    if profile is not None:
         for name, df in frames:
-            _check_same_columns(name, df, profile, baseline_name)
+            _check_same_columns(name, df, profile, baseline.label)
 
-    report = Report(schema=schema_name, baseline=baseline_name, tolerances=resolved.to_dict())
+    report = Report(
+        schema=schema_name,
+        baseline=baseline.to_dict() if baseline is not None else None,
+        tolerances=resolved.to_dict(),
+    )
     for name, df in frames:
         entry: dict[str, Any] = {"name": name, "rows": len(df), "columns": df.shape[1]}
         report.datasets.append(entry)
@@ -71,7 +81,7 @@ def validate(
         if profile is not None:
             from mlgate.validation.decision import decide
 
-            results = baseline_checks(name, df, profile, resolved)
+            results = baseline_checks(name, df, profile, resolved, presence_only)
             entry.update(decide(results, resolved))
             report.checks.extend(results)
     return report
@@ -95,18 +105,17 @@ def _named(data: Any) -> list[tuple[str | None, Any]]:
 def _check_same_columns(
     name: str, df: pd.DataFrame, profile: dict[str, Any], baseline: str
 ) -> None:
+    from mlgate.baseline import describes, shared_columns
+
     target = profile.get("target")
-    expected = [c for c in profile["columns"] if c != target]
-    present = {str(c) for c in df.columns}
-    shared = [c for c in expected if c in present]
-    if expected and len(shared) < MIN_SHARED_COLUMNS * len(expected):
-        missing = [c for c in expected if c not in present]
+    if not describes(profile, df.columns):
+        shared, expected, missing = shared_columns(profile, df.columns)
         raise InputError(
             f"{name}: the baseline {baseline} was built on other columns "
-            f"({len(shared)} of its {len(expected)} columns are here; "
+            f"({shared} of its {expected} columns are here; "
             f"missing e.g. {', '.join(missing[:4])})",
-            hint="rebuild the profile from this dataset's training split with `mlgate profile`, "
-            "or check that the file has its header row",
+            hint="if the data changed on purpose, pin a baseline of the new data with "
+            "`mlgate baseline pin`; else check that the file has its header row",
         )
     if target is not None and target not in df.columns:
         raise InputError(
@@ -118,9 +127,16 @@ def _check_same_columns(
 
 
 def baseline_checks(
-    name: str, df: pd.DataFrame, profile: dict[str, Any], tolerances: Tolerances
+    name: str,
+    df: pd.DataFrame,
+    profile: dict[str, Any],
+    tolerances: Tolerances,
+    presence_only: set[str] | frozenset[str] = frozenset(),
 ) -> list[CheckResult]:
-    """Every check against the profile, for one dataset, in layer order."""
+    """Every check against the profile, for one dataset, in layer order.
+
+    Columns in ``presence_only`` (identifiers, excluded columns) are checked for presence only.
+    """
     from mlgate.profiling import column_kind
     from mlgate.validation import (
         correlation_checks,
@@ -145,7 +161,7 @@ def baseline_checks(
         series = df[columns[column]]
         structure.append(structure_checks.column_present(name, column, True, base["kind"]))
         kind = column_kind(series)
-        if base["kind"] == "other":
+        if base["kind"] == "other" or column in presence_only:
             continue
         dtype_check = structure_checks.column_kind_matches(
             name, column, series, base, kind, tolerances.samples

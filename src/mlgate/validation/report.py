@@ -72,7 +72,8 @@ class Report:
     checks: list[CheckResult] = field(default_factory=list)
     datasets: list[dict[str, Any]] = field(default_factory=list)
     schema: str | None = None
-    baseline: str | None = None
+    baseline: dict[str, Any] | None = None
+    """Where the baseline came from (:meth:`mlgate.baseline.Baseline.to_dict`)."""
     tolerances: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -138,12 +139,27 @@ class Report:
             title = f"### {icon} Data validation failed: {failed} of {total} checks"
         lines = [title, ""]
         sources = ", ".join(f"`{d['name']}` ({d['rows']} rows)" for d in self.datasets)
+        baseline = self.baseline or {}
+        has_profile = baseline.get("source", "none") != "none"
         against = [
             f"schema `{self.schema}`" if self.schema else None,
-            f"baseline `{self.baseline}`" if self.baseline else None,
+            f"baseline: {baseline['label']}" if has_profile else None,
         ]
         lines.append(f"Data: {sources}. Checked against {' and '.join(a for a in against if a)}.")
         lines.append("")
+        if baseline and not has_profile:
+            lines.append(f"**No baseline**: {baseline['label']}.")
+            if baseline.get("hint"):
+                lines.append(
+                    f"The distribution checks start once there is one: {baseline['hint']}."
+                )
+            lines.append("")
+        elif baseline.get("sha256"):
+            lines.append(f"Baseline file SHA-256: `{baseline['sha256'].removeprefix('sha256:')}`.")
+            lines.append("")
+        if baseline.get("notes"):
+            lines.append("Baseline resolution: " + "; ".join(baseline["notes"]) + ".")
+            lines.append("")
         failures = self.failures
         if failures:
             lines.append("#### Failures")

@@ -40,6 +40,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         'test_data = "data/test.parquet"\n'
         'schema = "bcproject.schema:BreastCancerSchema"\n'
         'profile = "reports/profile.json"\n'
+        'reference_profile = "data/reference_profile.json"\n'
         'reports = "reports"\n',
         encoding="utf-8",
     )
@@ -52,9 +53,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_in_a_project_both_commands_need_no_arguments(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # given a project whose data is clean
-    # when profile then validate run with no arguments
+    # given a project whose data is clean, with a reference baseline pinned from it
+    # when profile, baseline pin and validate run with no arguments
     assert cli.main(["profile"]) == 0
+    assert cli.main(["baseline", "pin"]) == 0
     code = cli.main(["validate"])
     out = capsys.readouterr().out
 
@@ -73,8 +75,8 @@ def test_in_a_project_both_commands_need_no_arguments(
 def test_corrupted_data_fails_with_reports_written(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # given a profile of the clean training data, then a test split with a column out of range
-    assert cli.main(["profile"]) == 0
+    # given a baseline pinned from the clean training data, then a test split out of range
+    assert cli.main(["baseline", "pin"]) == 0
     test = pd.read_parquet(project / "data" / "test.parquet")
     test["mean area"] = test["mean area"] * 100
     test.to_parquet(project / "data" / "test.parquet")
