@@ -43,9 +43,7 @@ def customers(
     newsletter = rng.random(rows) < 0.4
     score = spend / 25 + tenure / 30 + 0.5 * newsletter + rng.normal(0, 0.6, rows)
     segment = np.where(score > 4.2, "gold", np.where(score > 2.9, "silver", "bronze"))
-    signup = pd.Timestamp("2020-01-01") + pd.to_timedelta(
-        rng.integers(0, 5 * 365, rows), unit="D"
-    )
+    signup = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365, rows), unit="D")
     frame = pd.DataFrame(
         {
             "customer_id": [f"C{seed:02d}{i:06d}" for i in range(rows)],
