@@ -11,6 +11,7 @@ import json
 import keyword
 import re
 import sys
+from pathlib import Path
 
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary")
@@ -39,6 +40,7 @@ SHADOWED = {
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$")
+PIP_URL_SCHEMES = ("git+https://", "git+ssh://", "git+file://", "https://", "file://")
 GIT_REF = re.compile(r"^(?!.*\.\.)(?!.*//)(?!/)(?!.*/$)(?!.*\.lock$)[A-Za-z0-9._/-]+$")
 
 
@@ -97,7 +99,26 @@ def problems(answers: dict[str, str]) -> list[str]:
             bad(option, "must be a GitHub repository as 'owner/name'")
     if not GIT_REF.match(answers.get("mlgate_ref", "")):
         bad("mlgate_ref", "must be a git tag, branch or commit SHA (e.g. 'v0.1.0' or 'main')")
+    _check_mlgate_source(answers.get("mlgate_source", ""), bad)
     return found
+
+
+def _check_mlgate_source(source: str, bad) -> None:
+    """A pip URL, or the absolute path of a local clone of mlgate (for offline installs)."""
+    if "://" in source:
+        if not source.startswith(PIP_URL_SCHEMES) or any(c.isspace() for c in source):
+            bad(
+                "mlgate_source",
+                f"must be a pip URL starting with one of {', '.join(PIP_URL_SCHEMES)} "
+                "(e.g. 'git+https://github.com/mlgate-dev/mlgate@v0.1.0'), or a local folder",
+            )
+        return
+    folder = Path(source)
+    pyproject = folder / "pyproject.toml"
+    if not folder.is_absolute():
+        bad("mlgate_source", "a local clone must be given as an absolute path")
+    elif not pyproject.is_file() or 'name = "mlgate"' not in pyproject.read_text("utf-8"):
+        bad("mlgate_source", "is not a folder holding mlgate (its pyproject.toml names mlgate)")
 
 
 def _check_remote(answers: dict[str, str], bad) -> None:

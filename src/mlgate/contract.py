@@ -56,6 +56,15 @@ class Contract:
                 return column.name
         return None
 
+    def require_target(self, where: str = "schema") -> str:
+        """The target column's name; a ConfigError saying how to declare it when there is none."""
+        if self.target is None:
+            raise ConfigError(
+                f"{where}: no column has the role 'target'",
+                hint="mark the label column with pa.Field(..., metadata={'role': 'target'})",
+            )
+        return self.target
+
     def names(self) -> list[str]:
         return [column.name for column in self.columns]
 

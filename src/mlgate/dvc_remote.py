@@ -8,6 +8,12 @@ recomputes what it needs, so a missing credential is a notice, not an error.
 Run as ``python -m mlgate.dvc_remote [--mode auto|true|false]`` inside a DVC project: it prints
 the decision and runs ``dvc pull`` when it says so. In ``auto`` mode a failing pull is a warning;
 in ``true`` mode it fails (exit 1), and so does a missing remote or credential.
+
+Then every input a ``.dvc`` file tracks must be there. One that is still missing and records a
+sample a generated project ships (:mod:`mlgate.samples`) is restored from scikit-learn, byte for
+byte; one that records other data is reported (an error in ``true`` mode, a warning in
+``auto``), naming the file and what to do. With ``GITHUB_OUTPUT`` set, ``data=complete`` or
+``data=missing`` goes there, so a workflow can skip the steps that need the data.
 """
 
 from __future__ import annotations
@@ -103,19 +109,44 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         print(f"dvc pull: skipped ({args.project} is not a DVC project)")
         return 1 if args.mode == "true" else 0
     decision = decide(default_remote_url(args.project), environ, args.project / ".dvc")
+    code = 0
     if not decision.pull:
         level = "error" if args.mode == "true" else "notice"
         print(
             f"::{level} title=dvc pull::skipped: {decision.reason}; stages recompute their outputs"
         )
-        return 1 if args.mode == "true" else 0
-    print(f"dvc pull: {decision.reason}")
-    done = subprocess.run(["dvc", "pull"], cwd=args.project, check=False)
-    if done.returncode != 0:
-        level = "error" if args.mode == "true" else "warning"
-        print(f"::{level} title=dvc pull::failed (exit {done.returncode}); stages recompute")
-        return 1 if args.mode == "true" else 0
-    return 0
+        code = 1 if args.mode == "true" else 0
+    else:
+        print(f"dvc pull: {decision.reason}")
+        done = subprocess.run(["dvc", "pull"], cwd=args.project, check=False)
+        if done.returncode != 0:
+            level = "error" if args.mode == "true" else "warning"
+            print(f"::{level} title=dvc pull::failed (exit {done.returncode}); stages recompute")
+            code = 1 if args.mode == "true" else 0
+    complete = _restore_inputs(args.project, "error" if args.mode == "true" else "warning")
+    _set_output(environ, "data", "complete" if complete else "missing")
+    return code if complete or args.mode != "true" else 1
+
+
+def _restore_inputs(project: Path, level: str) -> bool:
+    """Restore missing bundled samples; False (with a message) when other inputs are missing."""
+    from mlgate.errors import InputError
+    from mlgate.samples import restore_all
+
+    try:
+        for line in restore_all(project):
+            print(f"data: {line}")
+    except InputError as error:
+        print(f"::{level} title=data missing::{error.message}. {error.hint}")
+        return False
+    return True
+
+
+def _set_output(environ: Mapping[str, str], name: str, value: str) -> None:
+    target = environ.get("GITHUB_OUTPUT")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(f"{name}={value}\n")
 
 
 if __name__ == "__main__":

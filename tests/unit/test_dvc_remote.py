@@ -94,3 +94,58 @@ def test_default_remote_url_reads_dvc_config_with_its_local_override(tmp_path: P
     assert dvc_remote.default_remote_url(tmp_path) == "s3://other/path"
     _dvc(tmp_path, "remote", "default", "--unset")
     assert dvc_remote.default_remote_url(tmp_path) is None
+
+
+def _tracked_sample(project: Path, data: bytes) -> Path:
+    """A project whose data/raw/dataset.csv.dvc records ``data``; the file is not there."""
+    import hashlib
+
+    (project / ".dvc").mkdir(parents=True)
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    (raw / "dataset.csv.dvc").write_text(
+        f"outs:\n- md5: {md5}\n  size: {len(data)}\n  hash: md5\n  path: dataset.csv\n"
+    )
+    return raw / "dataset.csv"
+
+
+def test_a_missing_bundled_sample_is_restored_when_no_remote_is_reachable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlgate.samples import sample_csv
+
+    # given a generated project's DVC record of the sample, on a runner without its remote
+    data = sample_csv("classification")
+    raw = _tracked_sample(tmp_path, data)
+    outputs = tmp_path / "github-output"
+
+    # when CI runs the pull step
+    code = dvc_remote.main(["--project", str(tmp_path)], environ={"GITHUB_OUTPUT": str(outputs)})
+
+    # then the sample is back, byte for byte, and the workflow learns the data is complete
+    assert code == 0
+    assert raw.read_bytes() == data
+    assert "restored the bundled breast cancer" in capsys.readouterr().out
+    assert outputs.read_text() == "data=complete\n"
+
+
+@pytest.mark.parametrize(("mode", "code"), [("auto", 0), ("true", 1)])
+def test_missing_data_of_ones_own_is_reported_never_invented(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, code: int
+) -> None:
+    # given a DVC record of a user's own data that no reachable remote holds
+    raw = _tracked_sample(tmp_path, b"customer_id,segment\nC1,gold\n")
+    outputs = tmp_path / "github-output"
+
+    # when CI runs the pull step
+    done = dvc_remote.main(
+        ["--project", str(tmp_path), "--mode", mode], environ={"GITHUB_OUTPUT": str(outputs)}
+    )
+
+    # then nothing is written, the message names the file and the fix, and the data is missing
+    assert done == code
+    assert not raw.exists()
+    out = capsys.readouterr().out
+    assert "data/raw/dataset.csv: missing" in out and "dvc push" in out
+    assert outputs.read_text() == "data=missing\n"

@@ -1,18 +1,17 @@
-"""Shared test data: the real sample dataset, loaded once."""
+"""Test data made from the schema, not from the sample: the tests hold for any dataset.
+
+``mlgate.synthetic.synthetic_rows`` builds rows of every declared type inside the schema's
+bounds (allowed values, a few gaps in nullable columns, every class present), seeded.
+"""
 
 import pandas as pd
 import pytest
+from mlgate.synthetic import synthetic_rows
 
-from {{ cookiecutter.package_name }}.ingest import load_dataset
+from {{ cookiecutter.package_name }}.schema import DatasetSchema
 
 
 @pytest.fixture(scope="session")
-def dataset() -> pd.DataFrame:
-    """The sample dataset exactly as the ingest stage writes it."""
-    return load_dataset()
-
-
-@pytest.fixture
-def tiny(dataset: pd.DataFrame) -> pd.DataFrame:
-    """A few dozen rows: enough for every stage, fast enough for every test."""
-    return dataset.sample(n=40, random_state=0).reset_index(drop=True)
+def rows() -> pd.DataFrame:
+    """Sixty rows that meet the schema: enough for every stage, fast for every test."""
+    return synthetic_rows(DatasetSchema, rows=60, seed=0)

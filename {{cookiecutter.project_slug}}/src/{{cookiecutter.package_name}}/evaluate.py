@@ -1,43 +1,58 @@
-"""Stage 6, evaluate: score the trained model on the held-out split.
+"""Stage 5, evaluate: score the trained model on the held-out split.
 
 Writes ``reports/metrics.json`` (read by ``dvc metrics show`` and ``dvc metrics diff``) and
-the data behind the plots in ``reports/plots/`` (drawn by ``dvc plots show``).
+the data behind the plots in ``reports/plots/`` (drawn by ``dvc plots show``). The metrics are
+the ones the benchmark gate judges (mlgate.metrics), so the two always agree.
+{%- if cookiecutter.task == 'classification' %} Binary and multi-class
+targets both work: F1 and ROC AUC are macro averages over the classes (one-vs-rest for ROC
+AUC), the ROC and precision-recall curves of several classes are micro averages, and the
+confusion data has one row per held-out example, whatever the number of classes.
+{%- endif %}
 """
 
 import joblib
-{%- if cookiecutter.task == 'regression' %}
 import numpy as np
-{%- endif %}
 import pandas as pd
+{%- if cookiecutter.task == 'classification' %}
+from mlgate.metrics import classification_metrics
+{%- else %}
+from mlgate.metrics import regression_metrics
+{%- endif %}
 from mlgate.reporting import write_json
+{%- if cookiecutter.task == 'classification' %}
 from sklearn import metrics
+from sklearn.preprocessing import label_binarize
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.config import settings
 from {{ cookiecutter.package_name }}.schema import TARGET
 {%- if cookiecutter.task == 'classification' %}
 
 
-def evaluate(model, frame: pd.DataFrame) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
-    """Metrics and plot data for a binary classifier on ``frame``."""
-    features, actual = frame.drop(columns=[TARGET]), frame[TARGET]
-    predicted = model.predict(features)
-    proba = model.predict_proba(features)[:, 1]
-    scores = {
-        "accuracy": metrics.accuracy_score(actual, predicted),
-        "f1": metrics.f1_score(actual, predicted),
-        "precision": metrics.precision_score(actual, predicted, zero_division=0),
-        "recall": metrics.recall_score(actual, predicted),
-        "roc_auc": metrics.roc_auc_score(actual, proba),
-        "log_loss": metrics.log_loss(actual, proba, labels=[0, 1]),
-    }
-    fpr, tpr, _ = metrics.roc_curve(actual, proba)
-    precision, recall, _ = metrics.precision_recall_curve(actual, proba)
-    plots = {
+def curves(actual: pd.Series, proba: np.ndarray, classes: np.ndarray) -> dict[str, pd.DataFrame]:
+    """ROC and precision-recall curves: of the second class for two, micro-averaged for more."""
+    if len(classes) == 2:
+        truth, score = (np.asarray(actual) == classes[1]).astype(int), proba[:, 1]
+    else:
+        truth = label_binarize(actual, classes=classes).ravel()
+        score = proba.ravel()
+    fpr, tpr, _ = metrics.roc_curve(truth, score)
+    precision, recall, _ = metrics.precision_recall_curve(truth, score)
+    return {
         "roc.csv": pd.DataFrame({"fpr": fpr, "tpr": tpr}),
         "precision_recall.csv": pd.DataFrame({"recall": recall, "precision": precision}),
-        "confusion.csv": pd.DataFrame({"actual": actual, "predicted": predicted}),
     }
-    return {name: round(float(value), 6) for name, value in scores.items()}, plots
+
+
+def evaluate(model, frame: pd.DataFrame) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+    """Metrics and plot data for a classifier (two classes or more) on ``frame``."""
+    features, actual = frame.drop(columns=[TARGET]), frame[TARGET]
+    predicted = model.predict(features)
+    proba = model.predict_proba(features)
+    scores = classification_metrics(actual, predicted, proba, model.classes_)
+    plots = curves(actual, proba, model.classes_) if actual.nunique() > 1 else {}
+    plots["confusion.csv"] = pd.DataFrame({"actual": actual, "predicted": predicted})
+    return _rounded(scores), plots
 {%- else %}
 
 
@@ -45,19 +60,20 @@ def evaluate(model, frame: pd.DataFrame) -> tuple[dict[str, float], dict[str, pd
     """Metrics and plot data for a regressor on ``frame``."""
     features, actual = frame.drop(columns=[TARGET]), frame[TARGET]
     predicted = model.predict(features)
-    scores = {
-        "rmse": float(np.sqrt(metrics.mean_squared_error(actual, predicted))),
-        "mae": metrics.mean_absolute_error(actual, predicted),
-        "r2": metrics.r2_score(actual, predicted),
-    }
+    scores = regression_metrics(actual, predicted)
     plots = {
         "predictions.csv": pd.DataFrame({"actual": actual, "predicted": predicted}),
         "residuals.csv": pd.DataFrame(
             {"predicted": predicted, "residual": np.asarray(actual) - predicted}
         ),
     }
-    return {name: round(float(value), 6) for name, value in scores.items()}, plots
+    return _rounded(scores), plots
 {%- endif %}
+
+
+def _rounded(scores: dict[str, float | None]) -> dict[str, float | None]:
+    """Six decimals; None where a metric is undefined (e.g. ROC AUC with one class present)."""
+    return {k: None if v is None else round(float(v), 6) for k, v in scores.items()}
 
 
 def main() -> None:
@@ -70,7 +86,7 @@ def main() -> None:
     plot_dir.mkdir(parents=True, exist_ok=True)
     for name, data in plots.items():
         data.to_csv(plot_dir / name, index=False)
-    shown = ", ".join(f"{name}={value:.4f}" for name, value in scores.items())
+    shown = ", ".join(f"{name}={value}" for name, value in scores.items())
     print(f"evaluate: {shown}")
 
 

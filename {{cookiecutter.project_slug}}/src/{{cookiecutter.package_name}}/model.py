@@ -1,81 +1,33 @@
-"""The model: a scikit-learn Pipeline built from the ``model:`` section of params.yaml.
+"""The model: preprocessing built from the schema, then the estimator chosen in params.yaml.
 
-``algorithm`` picks the estimator, ``params`` are passed to it as keyword arguments. Add an
-entry to ALGORITHMS to make another estimator available.
+``preprocessing()`` turns each feature column into numbers according to its declared type
+(mlgate.modeling.preprocessing): numbers get their missing values filled with the median (and
+a flag saying they were missing) and are scaled; text and category columns get "missing" as a
+category of its own and are one-hot encoded, a category never seen in training encoding to all
+zeros; booleans become 0/1; dates become their year, month and day of week. Identifier and
+excluded columns never reach the model. Replace it with your own scikit-learn transformer if
+your data needs more: training{% if cookiecutter.tune == 'yes' %}, the tune stage's search{% endif %} and prediction all use what it returns.
+
+``build_model`` puts that preprocessing in front of the estimator named by ``model.algorithm``
+in params.yaml: {% if cookiecutter.task == 'classification' %}logistic_regression{% else %}ridge{% endif %}, random_forest or hist_gradient_boosting (mlgate.algorithms).
 """
 
 from typing import Any
 
-from sklearn.base import BaseEstimator
+from mlgate.modeling import build_model as pipeline
+from mlgate.modeling import preprocessing as schema_preprocessing
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
-{%- if cookiecutter.task == 'classification' %}
+from {{ cookiecutter.package_name }}.schema import CONTRACT
 
-
-def _linear(**params: Any) -> BaseEstimator:
-    from sklearn.linear_model import LogisticRegression
-
-    params.setdefault("max_iter", 1000)
-    return LogisticRegression(**params)
+TASK = "{{ cookiecutter.task }}"
 
 
-def _random_forest(**params: Any) -> BaseEstimator:
-    from sklearn.ensemble import RandomForestClassifier
-
-    return RandomForestClassifier(**params)
-
-
-def _hist_gradient_boosting(**params: Any) -> BaseEstimator:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(**params)
-
-
-ALGORITHMS = {
-    "logistic_regression": _linear,
-{%- else %}
-
-
-def _linear(**params: Any) -> BaseEstimator:
-    from sklearn.linear_model import Ridge
-
-    return Ridge(**params)
-
-
-def _random_forest(**params: Any) -> BaseEstimator:
-    from sklearn.ensemble import RandomForestRegressor
-
-    return RandomForestRegressor(**params)
-
-
-def _hist_gradient_boosting(**params: Any) -> BaseEstimator:
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    return HistGradientBoostingRegressor(**params)
-
-
-ALGORITHMS = {
-    "ridge": _linear,
-{%- endif %}
-    "random_forest": _random_forest,
-    "hist_gradient_boosting": _hist_gradient_boosting,
-}
-
-# Estimators whose result depends on a random seed.
-_SEEDED = {"random_forest", "hist_gradient_boosting"}
+def preprocessing() -> Any:
+    """The unfitted transformer from raw columns to model features."""
+    return schema_preprocessing(CONTRACT)
 
 
 def build_model(algorithm: str, params: dict[str, Any], seed: int) -> Pipeline:
-    """A Pipeline of feature scaling and the chosen estimator, seeded for reproducibility."""
-    try:
-        make = ALGORITHMS[algorithm]
-    except KeyError:
-        known = ", ".join(sorted(ALGORITHMS))
-        raise ValueError(
-            f"params.yaml model.algorithm: {algorithm!r} is unknown; use one of: {known}"
-        ) from None
-    kwargs = dict(params or {})
-    if algorithm in _SEEDED:
-        kwargs.setdefault("random_state", seed)
-    return Pipeline([("scale", StandardScaler()), ("model", make(**kwargs))])
+    """``prepare`` (the preprocessing) then ``model`` (the estimator), seeded."""
+    return pipeline(TASK, algorithm, params or {}, seed, preprocessing())

@@ -3,7 +3,8 @@
     python -m {{ cookiecutter.package_name }}.predict INPUT.csv OUTPUT.csv [--model-uri URI]
 
 loads ``models:/<model_name>@champion`` from the MLflow registry (the model the gates
-promoted), scores every row of INPUT and writes INPUT's columns plus ``prediction``.
+promoted), scores every row of INPUT (read with the types the schema declares) and writes
+INPUT's columns plus ``prediction``{% if cookiecutter.task == 'classification' %} and one ``probability_<class>`` column per class{% endif %}.
 """
 
 import argparse
@@ -15,6 +16,7 @@ import pandas as pd
 from mlgate.settings import tracking_uri
 
 from {{ cookiecutter.package_name }}.config import settings
+from {{ cookiecutter.package_name }}.data import read_table
 from {{ cookiecutter.package_name }}.schema import TARGET
 
 
@@ -23,10 +25,14 @@ def champion_uri() -> str:
 
 
 def predict(model, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with a ``prediction`` column; a target column, if present, is ignored."""
+    """``frame`` with the predictions; a target column, if present, is ignored."""
     features = frame.drop(columns=[TARGET], errors="ignore")
     scored = frame.copy()
     scored["prediction"] = model.predict(features)
+{%- if cookiecutter.task == 'classification' %}
+    for label, column in zip(model.classes_, model.predict_proba(features).T, strict=True):
+        scored[f"probability_{label}"] = column
+{%- endif %}
     return scored
 
 
@@ -53,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    reader = pd.read_parquet if args.input.suffix == ".parquet" else pd.read_csv
-    scored = predict(model, reader(args.input))
+    scored = predict(model, read_table(args.input))
     scored.to_csv(args.output, index=False)
     print(f"predict: {len(scored)} rows scored with {model_uri} -> {args.output}")
     return 0

@@ -1,18 +1,22 @@
-"""The data contract: what every row of the dataset must look like.
+"""The data contract: what every row of the dataset must look like, and what each column is for.
 
 A pandera DataFrameModel checks column presence, types, missing values and ranges. Validation
 is lazy, so one run reports every failing column and row, not just the first. The ranges are
 plausibility bounds (what a real measurement can be), not the min/max of today's sample: shifts
-within them are caught by the distribution checks against the baseline profile.
+within them are caught by the distribution checks against the baseline.
 
-When you bring your own data, list its columns here (the names ingest writes) with their types
-and bounds, and keep TARGET in step with ``[tool.mlgate] target`` in pyproject.toml.
+Each column's metadata may give its role: ``feature`` (the default: the model learns from it),
+``target`` (the label: exactly one column), ``identifier`` (a key such as a customer id:
+checked, never learned from) or ``excluded`` (kept in the data, not used). The types decide
+the preprocessing (model.py): numbers are imputed and scaled, text and categories one-hot
+encoded, booleans and dates turned into numbers.
+
+This is the file to edit when you bring your own data: one line per column.
 """
 
 import pandera.pandas as pa
+from mlgate.contract import from_schema
 from pandera.typing import Series
-
-TARGET = "target"
 
 
 class DatasetSchema(pa.DataFrameModel):
@@ -50,7 +54,7 @@ class DatasetSchema(pa.DataFrameModel):
     worst_symmetry: Series[float] = pa.Field(ge=0, le=2)
     worst_fractal_dimension: Series[float] = pa.Field(ge=0, le=0.5)
     # 0 = malignant, 1 = benign
-    target: Series[int] = pa.Field(isin=[0, 1])
+    diagnosis: Series[int] = pa.Field(isin=[0, 1], metadata={"role": "target"})
 {%- else %}
     """Diabetes (Efron et al.): ten baseline measurements and disease progression one year later."""
 
@@ -65,9 +69,16 @@ class DatasetSchema(pa.DataFrameModel):
     s5: Series[float] = pa.Field(ge=2, le=8)  # log of serum triglycerides
     s6: Series[float] = pa.Field(ge=30, le=300)  # blood sugar level
     # disease progression one year after baseline
-    target: Series[float] = pa.Field(ge=0, le=400)
+    progression: Series[float] = pa.Field(ge=0, le=400, metadata={"role": "target"})
 {%- endif %}
 
     class Config:
         strict = True  # an unexpected column is an error, so is a missing one
         coerce = False  # a column of strings where numbers belong is an error, not a cast
+
+
+CONTRACT = from_schema(DatasetSchema)
+"""Each column's kind and role, as the schema declares them."""
+
+TARGET = CONTRACT.require_target("schema.py")
+"""The label column: every stage and mlgate command takes it from the schema."""

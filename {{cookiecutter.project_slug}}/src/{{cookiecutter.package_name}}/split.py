@@ -1,9 +1,16 @@
-"""Stage 2, split: a train and a held-out test set, reproducible from the seed in params.yaml."""
+"""Stage 1, split: a train and a held-out test set, reproducible from the seed in params.yaml.
+
+Reads the raw data (``data/raw/dataset.csv``, versioned by DVC and never written by the
+pipeline) with the types the schema declares, and writes both splits as Parquet.
+"""
+
+import sys
 
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from {{ cookiecutter.package_name }}.config import params, settings
+from {{ cookiecutter.package_name }}.data import read_table
 from {{ cookiecutter.package_name }}.schema import TARGET
 
 
@@ -20,21 +27,30 @@ def split(
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def main() -> None:
+def main() -> int:
     cfg = params()["data"]
     where = settings()
-    frame = pd.read_csv(where.raw_data)
-    train, test = split(
-        frame,
-        test_size=cfg["test_size"],
-        seed=cfg["seed"],
-        stratify={{ 'True' if cookiecutter.task == 'classification' else 'False' }},
-    )
+    frame = read_table(where.raw_data)
+    if TARGET not in frame.columns:
+        print(
+            f"split: {where.raw_data.name} has no column '{TARGET}', the target schema.py names "
+            f"(columns: {', '.join(map(str, frame.columns[:10]))})",
+            file=sys.stderr,
+        )
+        return 2
+{%- if cookiecutter.task == 'classification' %}
+    # Stratify when every class can appear on both sides; rare classes are the schema's call.
+    stratify = frame[TARGET].value_counts().min() >= 2
+{%- else %}
+    stratify = False
+{%- endif %}
+    train, test = split(frame, test_size=cfg["test_size"], seed=cfg["seed"], stratify=stratify)
     where.train_data.parent.mkdir(parents=True, exist_ok=True)
     train.to_parquet(where.train_data, index=False)
     test.to_parquet(where.test_data, index=False)
     print(f"split: {len(train)} train rows, {len(test)} test rows")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

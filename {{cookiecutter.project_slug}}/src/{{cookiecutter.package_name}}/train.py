@@ -1,8 +1,9 @@
-"""Stage 5, train: fit the model on the validated training split and track it in MLflow.
+"""Stage 4, train: fit the model on the validated training split and track it in MLflow.
 
 The run records the parameters, the training data as a dataset input (with its digest), the
-model with its signature and an input example, and lineage tags (git commit, DVC hash of the
-data, hash of the parameters). The run id and model URI go to ``reports/train.json``, where
+profile of that data (the baseline new data is judged against once this model is champion),
+the model with its signature and an input example, and lineage tags (git commit, DVC hash of
+the data, hash of the parameters). The run id and model URI go to ``reports/train.json``, where
 the benchmark and promotion gates find the candidate.
 {%- if cookiecutter.tune == 'yes' %}
 
@@ -17,6 +18,7 @@ from typing import Any
 
 import joblib
 import pandas as pd
+from mlgate.baseline import log_profile
 from mlgate.reporting import write_json
 from mlgate.settings import tracking_uri
 from mlgate.tracking import lineage_tags
@@ -31,11 +33,11 @@ from {{ cookiecutter.package_name }}.schema import TARGET
 
 # What the logged model needs to be loaded and served; listing it explicitly spares MLflow
 # several seconds of dependency inference per run.
-PIP_REQUIREMENTS = ["scikit-learn", "pandas", "numpy", "skops"]
+PIP_REQUIREMENTS = ["mlgate", "scikit-learn", "pandas", "numpy", "skops"]
 
 
 def train(frame: pd.DataFrame, algorithm: str, model_params: dict[str, Any], seed: int) -> Pipeline:
-    """Fit the model on every column but the target."""
+    """Fit the model on every column but the target (the preprocessing picks the features)."""
     model = build_model(algorithm, model_params, seed)
     model.fit(frame.drop(columns=[TARGET]), frame[TARGET])
     return model
@@ -63,6 +65,7 @@ def log_run(model: Pipeline, frame: pd.DataFrame, cfg: dict[str, Any]) -> dict[s
         mlflow.log_input(dataset, context="training")
         tags = lineage_tags(where.root, where.train_data, cfg)
         mlflow.set_tags(tags)
+        log_profile(where.profile)
         mlflow.log_metric("train_score", float(model.score(features, frame[TARGET])))
         example = features.head(5)
         logged = mlflow.sklearn.log_model(
