@@ -45,6 +45,9 @@ BAD_ANSWERS = [
     ({"mlgate_repository": "a/b/c"}, ["mlgate_repository='a/b/c'", "owner/name"]),
     ({"mlgate_ref": "bad ref"}, ["mlgate_ref='bad ref'", "git"]),
     ({"mlgate_ref": "v1..2"}, ["mlgate_ref='v1..2'"]),
+    ({"mlgate_source": "../mlgate"}, ["mlgate_source='../mlgate'", "absolute path"]),
+    ({"mlgate_source": "/nonexistent/mlgate"}, ["mlgate_source='/nonexistent/mlgate'", "holding"]),
+    ({"mlgate_source": "ftp://host/mlgate"}, ["mlgate_source='ftp://host/mlgate'", "pip URL"]),
     ({"project_name": " ", "project_slug": "ok-slug"}, ["project_name=' '", "empty"]),
 ]
 

@@ -57,15 +57,17 @@ EXPECTED_FILES = {
     ".github/workflows/ci.yml",
     "LICENSE",
     "README.md",
-    "data/raw/.gitkeep",
+    "data/raw/.gitignore",
+    "data/raw/dataset.csv",
+    "data/raw/dataset.csv.dvc",
     "dvc.yaml",
     "noxfile.py",
     "params.yaml",
     "pyproject.toml",
     "src/{pkg}/__init__.py",
     "src/{pkg}/config.py",
+    "src/{pkg}/data.py",
     "src/{pkg}/evaluate.py",
-    "src/{pkg}/ingest.py",
     "src/{pkg}/model.py",
     "src/{pkg}/predict.py",
     "src/{pkg}/schema.py",
@@ -136,6 +138,29 @@ def test_structured_files_parse(rendered: tuple[dict[str, str], Path]) -> None:
     parser = configparser.ConfigParser()
     parser.read_string((project / ".dvc" / "config").read_text())
     assert parser.get("core", "analytics") == "false"
+
+
+def test_the_sample_data_is_the_input_dvc_records(rendered: tuple[dict[str, str], Path]) -> None:
+    import hashlib
+
+    answers, project = rendered
+    raw = project / "data" / "raw"
+    data = (raw / "dataset.csv").read_bytes()
+    record = yaml.safe_load((raw / "dataset.csv.dvc").read_text())["outs"]
+    assert record == [
+        {
+            "md5": hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            "size": len(data),
+            "hash": "md5",
+            "path": "dataset.csv",
+        }
+    ]
+    assert (raw / ".gitignore").read_text() == "/dataset.csv\n"
+    target = {"classification": "diagnosis", "regression": "progression"}[answers["task"]]
+    assert data.split(b"\n", 1)[0].decode().split(",")[-1] == target
+    package = project.name.replace("-", "_")
+    schema = (project / "src" / package / "schema.py").read_text()
+    assert f'{target}: Series' in schema and '"role": "target"' in schema
 
 
 def test_generated_code_is_ruff_clean(rendered: tuple[dict[str, str], Path]) -> None:
