@@ -41,17 +41,23 @@ def uv() -> str:
     return found
 
 
-def install(project: Path, python: str | None = None) -> Path:
+def install(project: Path, python: str | None = None, *, override: bool = True) -> Path:
     """A fresh venv in ``project/.venv`` with the project, its dev extras, and this mlgate.
 
     The generated pyproject takes mlgate from GitHub at a pinned ref; the override points
     that requirement at this working tree instead, so the code under test is what runs.
+    ``override=False`` installs the project exactly as its README says (``pip install -e
+    ".[dev]"``, here with uv): right for a project generated with ``mlgate_source`` set to
+    this working tree, which then needs no access to GitHub.
     """
     venv = project / ".venv"
     python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
     run_checked([uv(), "venv", "--quiet", "--python", python, str(venv)], cwd=project)
-    override = project.parent / "mlgate-override.txt"
-    override.write_text(f"mlgate @ {MLGATE_ROOT.as_uri()}\n")
+    redirect = []
+    if override:
+        path = project.parent / "mlgate-override.txt"
+        path.write_text(f"mlgate @ {MLGATE_ROOT.as_uri()}\n")
+        redirect = ["--override", str(path)]
     run_checked(
         [
             uv(),
@@ -60,8 +66,7 @@ def install(project: Path, python: str | None = None) -> Path:
             "--quiet",
             "--python",
             str(venv / "bin" / "python"),
-            "--override",
-            str(override),
+            *redirect,
             # uv caches a local build by pyproject mtime; always rebuild the tree under test.
             "--reinstall-package",
             "mlgate",

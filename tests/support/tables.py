@@ -77,9 +77,7 @@ class DatasetSchema(pa.DataFrameModel):
     plan: Series[str] = pa.Field(isin=["basic", "plus", "pro"], nullable=True)
     region: Series[str] = pa.Field(nullable=True)
     newsletter: Series[bool]
-    segment: Series[str] = pa.Field(
-        isin=["bronze", "silver", "gold"], metadata={"role": "target"}
-    )
+    segment: Series[str] = pa.Field(isin=["bronze", "silver", "gold"], metadata={"role": "target"})
 
     class Config:
         strict = True
