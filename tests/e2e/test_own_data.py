@@ -100,17 +100,6 @@ class Project:
         return self.raw.read_bytes()
 
 
-def edit_schema(project: Project) -> None:
-    """README step 2: the columns in schema.py (and the pandas import for pd.Timestamp)."""
-    path = project.path / "src" / project.package / "schema.py"
-    text = path.read_text()
-    start = text.index("class DatasetSchema(pa.DataFrameModel):")
-    end = text.index("\n\nCONTRACT = ")
-    text = text[:start] + project.dataset.schema.rstrip("\n") + "\n" + text[end:]
-    text = text.replace("import pandera.pandas as pa\n", "import pandas as pd\nimport pandera.pandas as pa\n")
-    path.write_text(text)
-
-
 @pytest.fixture(scope="module", params=sorted(DATASETS))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
     dataset = DATASETS[request.param]
@@ -126,7 +115,7 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
     # README "Bring your own data": 1. the data, 2. the schema, 3. dvc repro
     made.write_batch(seed=11)
-    edit_schema(made)
+    tables.use_schema(path / "src" / made.package / "schema.py", dataset.schema)
     started = time.perf_counter()
     made.swap_output = made.check("dvc", "repro").stdout
     made.swap_seconds = time.perf_counter() - started
@@ -231,6 +220,7 @@ def test_a_clean_new_batch_passes_against_the_champion(project: Project) -> None
     assert done.returncode == 0, [c for c in report["checks"] if not c["passed"]]
     assert report["baseline"]["source"] == "champion"
     assert "champion" in (project.path / "reports" / "validation.md").read_text()
-    assert project_client(project.path).get_model_version_by_alias(
-        project.package, "champion"
-    ).run_id == report["baseline"]["run_id"]
+    assert (
+        project_client(project.path).get_model_version_by_alias(project.package, "champion").run_id
+        == report["baseline"]["run_id"]
+    )

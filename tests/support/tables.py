@@ -12,6 +12,8 @@ column converted to another unit.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -150,3 +152,20 @@ def schema_module(schema_source: str) -> str:
         "import pandas as pd\nimport pandera.pandas as pa\nfrom pandera.typing import Series\n\n\n"
         + schema_source
     )
+
+
+def use_schema(schema_py: Path, schema_source: str) -> None:
+    """Replace the DatasetSchema class of a generated project's schema.py with another one.
+
+    This is step 2 of the generated README's "Bring your own data", done as a user does it:
+    the class is rewritten and ``import pandas as pd`` added for ``pd.Timestamp``.
+    """
+    text = schema_py.read_text(encoding="utf-8")
+    start = text.index("class DatasetSchema(pa.DataFrameModel):")
+    end = text.index("\n\nCONTRACT = ")
+    text = text[:start] + schema_source.rstrip("\n") + "\n" + text[end:]
+    if "import pandas as pd\n" not in text:
+        text = text.replace(
+            "import pandera.pandas as pa\n", "import pandas as pd\nimport pandera.pandas as pa\n"
+        )
+    schema_py.write_text(text, encoding="utf-8")

@@ -160,7 +160,7 @@ def test_the_sample_data_is_the_input_dvc_records(rendered: tuple[dict[str, str]
     assert data.split(b"\n", 1)[0].decode().split(",")[-1] == target
     package = project.name.replace("-", "_")
     schema = (project / "src" / package / "schema.py").read_text()
-    assert f'{target}: Series' in schema and '"role": "target"' in schema
+    assert f"{target}: Series" in schema and '"role": "target"' in schema
 
 
 def test_generated_code_is_ruff_clean(rendered: tuple[dict[str, str], Path]) -> None:
