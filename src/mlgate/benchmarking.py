@@ -97,6 +97,26 @@ def load_model(registry: Registry, uri: str, workdir: Path) -> LoadedModel:
     return LoadedModel(ref=ref, model=model, size_bytes=size, flavor=flavor)
 
 
+def expected_columns(loaded: LoadedModel) -> list[str] | None:
+    """The input columns a model was fitted on (scikit-learn's ``feature_names_in_``), or None."""
+    names = getattr(loaded.model, "feature_names_in_", None)
+    if names is None:
+        return None
+    return [str(name) for name in names]
+
+
+def column_mismatch(loaded: LoadedModel, features: Any) -> dict[str, list[str]] | None:
+    """The columns ``loaded`` needs that ``features`` lacks, and the new ones; None if it fits."""
+    expected = expected_columns(loaded)
+    if expected is None:
+        return None
+    present = [str(c) for c in features.columns]
+    missing = [c for c in expected if c not in present]
+    if not missing:
+        return None
+    return {"missing": missing, "new": [c for c in present if c not in expected]}
+
+
 def infer_task(model: Any) -> str:
     """classification or regression, from the estimator itself."""
     from sklearn.base import is_classifier, is_regressor
@@ -198,11 +218,17 @@ def benchmark(
     tracking_uri: str | None = None,
     latency_runs: int = 100,
     goals_source: str = "goals",
+    new_line: bool = False,
 ) -> dict[str, Any]:
     """Score ``candidate`` (and ``champion``, if any) and judge it; returns the report.
 
     ``data`` and ``train_data`` are DataFrames or paths to Parquet/CSV files. ``champion`` None
     is the bootstrap case: the verdict rests on the goals alone.
+
+    A champion fitted on columns the held-out data lacks cannot be compared: the verdict fails
+    and names the columns, unless ``new_line`` says the change of data is deliberate; then the
+    candidate is judged on the goals alone, and the report records the champion it will
+    replace (``incomparable_champion``), which ``mlgate promote`` checks like any champion.
     """
     parsed = (
         goals
@@ -228,6 +254,11 @@ def benchmark(
         dummy_available = quality_metrics(task, True)
         goals_module.check_available(parsed, available, goals_source, dummy_available)
         champ = load_model(registry, champion, Path(workdir)) if champion else None
+        mismatch = column_mismatch(champ, x) if champ else None
+        replaced = None
+        if mismatch is not None:
+            replaced = {**_identity(champ), **mismatch}
+            champ = None
         cand_result = _measure(cand, task, x, y, latency_runs)
         champ_result = _measure(champ, task, x, y, latency_runs) if champ else None
     dummy = dummy_metrics(task, x, y, train)
@@ -238,8 +269,11 @@ def benchmark(
         champ_result["metrics"] if champ_result else None,
         dummy,
     )
+    if replaced is not None and not new_line:
+        checks.append(_incomparable(replaced))
     ok = goals_module.passed(checks)
     reasons = goals_module.failure_reasons(checks)
+    summary = _summary(ok, champ_result, reasons, checks, replaced, new_line)
     return {
         "gate": "benchmark",
         "verdict": "pass" if ok else "fail",
@@ -255,25 +289,66 @@ def benchmark(
         },
         "candidate": cand_result,
         "champion": champ_result,
+        "incomparable_champion": replaced,
+        "new_line": replaced is not None and new_line,
         "goals": parsed.to_dict(),
         "checks": [check.to_dict() for check in checks],
         "reasons": reasons,
-        "summary": _summary(ok, champ_result, reasons, checks),
+        "summary": summary,
     }
 
 
-def _summary(ok: bool, champion: dict | None, reasons: list[str], checks: list) -> str:
+def _identity(loaded: LoadedModel) -> dict[str, Any]:
+    return {"uri": loaded.ref.uri, "name": loaded.ref.name, "version": loaded.ref.version}
+
+
+def _name(model: Mapping[str, Any]) -> str:
+    if model.get("version"):
+        return f"champion {model['name']} v{model['version']}"
+    return f"champion {model['uri']}"
+
+
+def _incomparable(replaced: Mapping[str, Any]) -> goals_module.Check:
+    """The failed check of a champion that cannot score this data: the columns, and the way on."""
+    missing = ", ".join(replaced["missing"][:8])
+    new = ", ".join(replaced["new"][:8]) or "none"
+    reason = (
+        f"{_name(replaced)} cannot score this data: it was trained on other columns (missing "
+        f"here: {missing}; new here: {new}). If the data changed on purpose, start a new "
+        "champion line: `mlgate benchmark --new-line`, then `mlgate promote`"
+    )
+    return goals_module.Check(
+        "columns", "champion", "same columns as the champion", None, None, False, reason
+    )
+
+
+def _summary(
+    ok: bool,
+    champion: dict | None,
+    reasons: list[str],
+    checks: list,
+    replaced: dict | None = None,
+    new_line: bool = False,
+) -> str:
     against = (
         f"champion {champion['name']} v{champion['version']}"
         if champion and champion.get("version")
         else (f"champion {champion['uri']}" if champion else None)
     )
+    if replaced is not None and new_line:
+        head = (
+            f"new champion line: {_name(replaced)} was trained on other columns (missing "
+            f"here: {', '.join(replaced['missing'][:5])}), so the candidate is judged on the "
+            "goals alone: "
+        )
+        met = sum(c.passed is True for c in checks)
+        return head + (f"it meets all {met} goals" if ok else "it fails: " + "; ".join(reasons))
     if ok:
         base = f"the candidate meets all {sum(c.passed is True for c in checks)} goals"
         if against is None:
             return base + " (bootstrap: no champion yet, judged on the goals alone)"
         return f"{base} and does not regress against {against} beyond the allowed margin"
-    prefix = "bootstrap (no champion): " if against is None else ""
+    prefix = "bootstrap (no champion): " if against is None and replaced is None else ""
     return prefix + "the candidate fails: " + "; ".join(reasons)
 
 
@@ -333,8 +408,20 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"{report['data']['rows']} held-out rows from `{report['data']['source']}`).",
         "",
     ]
+    replaced = report.get("incomparable_champion")
     if against:
         lines.append(f"Champion: {against}.")
+    elif replaced and not report.get("new_line"):
+        lines.append(
+            f"Champion: {_name(replaced)}, which cannot score this data: it was trained on "
+            "other columns."
+        )
+    elif replaced:
+        lines.append(
+            f"**New champion line**: {_name(replaced)} was trained on other columns (missing "
+            f"here: {', '.join(replaced['missing'][:8])}), so the candidate is judged on the "
+            "goals alone and, if promoted, replaces it."
+        )
     else:
         lines.append(
             "**Bootstrap**: there is no champion yet, so the candidate is judged on the goals "

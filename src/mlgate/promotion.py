@@ -170,7 +170,8 @@ def load_report(report: Mapping[str, Any] | Path | str) -> dict[str, Any]:
 
 
 def _expected_champion(report: Mapping[str, Any], name: str) -> str | None:
-    champion = report.get("champion")
+    """The champion version the benchmark saw (or, for a new line, the one it replaces)."""
+    champion = report.get("champion") or report.get("incomparable_champion")
     if not champion:
         return None
     if champion.get("name") != name or not champion.get("version"):
@@ -226,14 +227,20 @@ def _version_tags(
             TAG_WHY: why[:_TAG_LIMIT],
             TAG_BY: actor(),
             TAG_AT: _now(),
-            TAG_AGAINST: (
-                f"{champion.get('name')} v{champion.get('version')}"
-                if champion
-                else "none (bootstrap)"
-            ),
+            TAG_AGAINST: _against(champion, report),
         }
     )
     return tags
+
+
+def _against(champion: Mapping[str, Any] | None, report: Mapping[str, Any]) -> str:
+    replaced = report.get("incomparable_champion")
+    if champion:
+        return f"{champion.get('name')} v{champion.get('version')}"
+    if replaced:
+        kind = "a new line replacing" if report.get("new_line") else "not comparable with"
+        return f"none: {kind} {replaced.get('name')} v{replaced.get('version')}"
+    return "none (bootstrap)"
 
 
 class _Journal:

@@ -37,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--summary", metavar="MD", help="default: <reports>/benchmark.md")
     parser.add_argument("--tracking-uri", metavar="URI", help="default: the project's MLflow URI")
     parser.add_argument(
+        "--new-line",
+        action="store_true",
+        help="the data changed on purpose: when the champion was trained on other columns, "
+        "judge the candidate on the goals alone and let `mlgate promote` replace it",
+    )
+    parser.add_argument(
         "--latency-runs",
         type=int,
         default=100,
@@ -112,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         tracking_uri=tracking_uri,
         latency_runs=args.latency_runs,
         goals_source=goals_spec or "goals",
+        new_line=args.new_line,
     )
     write_reports(report, report_path, summary_path)
     print(render_markdown(report) if summary_path is None else report["summary"])
