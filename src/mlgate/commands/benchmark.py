@@ -21,7 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "exists, else none (bootstrap: judged on the goals alone)",
     )
     parser.add_argument("--data", metavar="FILE", help="held-out data (default: test_data)")
-    parser.add_argument("--target", metavar="COL", help="label column (default: target)")
+    parser.add_argument(
+        "--target",
+        metavar="COL",
+        help="label column (default: [tool.mlgate] target, else the schema's target role)",
+    )
     parser.add_argument(
         "--task",
         choices=("classification", "regression"),
@@ -85,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     data = args.data or (settings.test_data if settings else None)
     if data is None:
         raise InputError("no held-out data: pass --data FILE", hint="e.g. --data test.parquet")
-    target = args.target or (settings.target if settings else None) or "target"
+    target = args.target or (settings.target_column() if settings else None) or "target"
     task = args.task or (settings.task if settings else None)
     train_data = args.train_data or (
         settings.train_data
