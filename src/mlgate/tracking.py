@@ -78,3 +78,27 @@ def lineage_tags(root: Path | str, data_path: Path | str, params: Any) -> dict[s
     if dirty is not None:
         tags[TAG_GIT_DIRTY] = str(dirty).lower()
     return tags
+
+
+def mlgate_requirement() -> str:
+    """The pip requirement for this very mlgate, for a logged model's environment.
+
+    A model whose preprocessing uses mlgate's transformers needs mlgate to load. mlgate is
+    installed from a git ref or a local clone, not an index, so the requirement is the direct
+    URL it was installed from (with the git commit), else its version.
+    """
+    from importlib import metadata
+
+    from mlgate import __version__
+
+    try:
+        text = metadata.distribution("mlgate").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        text = None
+    if not text:
+        return f"mlgate=={__version__}"
+    info = json.loads(text)
+    vcs = info.get("vcs_info")
+    if vcs:
+        return f"mlgate @ {vcs['vcs']}+{info['url']}@{vcs['commit_id']}"
+    return f"mlgate @ {info['url']}"

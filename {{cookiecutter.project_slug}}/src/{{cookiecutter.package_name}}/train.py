@@ -21,7 +21,7 @@ import pandas as pd
 from mlgate.baseline import log_profile
 from mlgate.reporting import write_json
 from mlgate.settings import tracking_uri
-from mlgate.tracking import lineage_tags
+from mlgate.tracking import lineage_tags, mlgate_requirement
 {%- if cookiecutter.tune == 'yes' %}
 from mlgate.tuning import read_best_params
 {%- endif %}
@@ -31,9 +31,10 @@ from {{ cookiecutter.package_name }}.config import params, settings
 from {{ cookiecutter.package_name }}.model import build_model
 from {{ cookiecutter.package_name }}.schema import TARGET
 
-# What the logged model needs to be loaded and served; listing it explicitly spares MLflow
+# What the logged model needs to be loaded and served (mlgate for its preprocessing steps);
+# listing it explicitly spares MLflow
 # several seconds of dependency inference per run.
-PIP_REQUIREMENTS = ["mlgate", "scikit-learn", "pandas", "numpy", "skops"]
+PIP_REQUIREMENTS = [mlgate_requirement(), "scikit-learn", "pandas", "numpy", "skops"]
 
 
 def train(frame: pd.DataFrame, algorithm: str, model_params: dict[str, Any], seed: int) -> Pipeline:
