@@ -32,8 +32,7 @@ from {{ cookiecutter.package_name }}.model import build_model
 from {{ cookiecutter.package_name }}.schema import TARGET
 
 # What the logged model needs to be loaded and served (mlgate for its preprocessing steps);
-# listing it explicitly spares MLflow
-# several seconds of dependency inference per run.
+# listing it explicitly spares MLflow several seconds of dependency inference per run.
 PIP_REQUIREMENTS = [mlgate_requirement(), "scikit-learn", "pandas", "numpy", "skops"]
 
 
