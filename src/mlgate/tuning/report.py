@@ -210,7 +210,7 @@ def tuned_estimator(path: Path | str, seed: int | None = None) -> Any:
 
     A train stage that consumes ``mlgate tune``'s output needs only this call.
     """
-    from mlgate.tuning.algorithms import build_estimator
+    from mlgate.algorithms import build_estimator
 
     best = read_best_params(path)
     return build_estimator(

@@ -29,7 +29,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval
 
-from mlgate.tuning.algorithms import estimator_class
+from mlgate.algorithms import estimator_class
 from mlgate.tuning.space import Space, TuneConfig, distributions
 
 BatchCallback = Callable[[dict[str, Any], int, int], None]

@@ -5,8 +5,8 @@ from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifi
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 
+from mlgate.algorithms import ALGORITHMS, build_estimator, names_for, resolve
 from mlgate.errors import ConfigError
-from mlgate.tuning.algorithms import ALGORITHMS, build_estimator, names_for, resolve
 
 
 def test_linear_model_is_scaled_and_seeded():
