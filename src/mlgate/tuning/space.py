@@ -266,19 +266,20 @@ def parse_config(section: dict[str, Any], task: str) -> TuneConfig:
     )
 
 
-def distributions(space: Space, seed: int) -> dict[str, Any]:
-    """One entry of scikit-learn's ``param_distributions`` for a ``scale -> model`` Pipeline."""
+def distributions(space: Space, seed: int, prepare: Any) -> dict[str, Any]:
+    """One entry of scikit-learn's ``param_distributions`` for a ``prepare -> model`` Pipeline.
+
+    Every candidate drawn from it is ``prepare`` followed by the space's estimator with the
+    fixed values set and the ranges sampled, the Pipeline :func:`mlgate.modeling.build_model`
+    makes from the same algorithm and values.
+    """
     from scipy import stats
-    from sklearn.preprocessing import StandardScaler
 
     from mlgate.algorithms import estimator_class
 
     fixed = {p.name: p.values[0] for p in space.params if p.kind == "fixed"}
     model = estimator_class(space.algorithm)(**model_params(space.algorithm, fixed, seed))
-    entry: dict[str, Any] = {
-        "scale": [StandardScaler() if space.algorithm.scaled else "passthrough"],
-        "model": [model],
-    }
+    entry: dict[str, Any] = {"prepare": [prepare], "model": [model]}
     for p in space.params:
         key = f"model__{p.name}"
         if p.kind == "choice":

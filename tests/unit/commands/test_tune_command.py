@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from mlflow.tracking import MlflowClient
@@ -12,6 +13,8 @@ from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.model_selection import train_test_split
 
 from mlgate.cli import main
+from mlgate.modeling import project_preprocessing
+from mlgate.settings import load_settings
 from mlgate.tuning import tuned_estimator
 
 SMALL_TUNE = {
@@ -106,7 +109,11 @@ def test_tune_in_a_project_needs_no_arguments(tmp_path, monkeypatch, capsys, tas
         report["best"]["algorithm"],
         report["best"]["params"],
     )
-    model = tuned_estimator(root / "models" / "best_params.json").named_steps["model"]
+    features = pd.read_parquet(root / "data" / "train.parquet").drop(columns=["target"])
+    prepare = project_preprocessing(load_settings(root), features).transformer
+    model = tuned_estimator(root / "models" / "best_params.json", prepare=prepare)
+    assert list(model.named_steps) == ["prepare", "model"]
+    model = model.named_steps["model"]
     assert model.random_state == 11
     for name, value in best["params"].items():
         assert model.get_params()[name] == value
@@ -151,8 +158,6 @@ def test_a_test_split_unlike_the_training_split_fails_agreement(tmp_path, monkey
     # given a held-out file whose labels were flipped
     root = make_project(tmp_path / "proj", "classification")
     test = root / "data" / "test.parquet"
-    import pandas as pd
-
     frame = pd.read_parquet(test)
     frame["target"] = 1 - frame["target"]
     frame.to_parquet(root / "data" / "flipped.parquet")
