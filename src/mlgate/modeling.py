@@ -356,27 +356,49 @@ def load_preprocessing(spec: str, root: Path | None = None) -> Any:
     return transformer
 
 
-def project_contract(settings: Settings | None) -> Contract | None:
+def project_contract(settings: Settings | None, target: str | None = None) -> Contract | None:
     """The contract of the schema the project's settings name, or None without a schema.
 
-    A relative path to a YAML schema is taken relative to the project root.
+    The target is the schema's column with the role ``target``. A schema that gives no column
+    that role gets it on ``target`` (default: ``[tool.mlgate] target``) if it has that column,
+    so a schema written without roles still keeps the label out of the features. A ``target``
+    that contradicts the schema's is a ConfigError. A relative path to a YAML schema is taken
+    relative to the project root.
     """
     if settings is None or not settings.schema:
         return None
+    from dataclasses import replace
+
     from mlgate.validation.schema_loading import YAML_SUFFIXES, load_schema
 
     spec: Any = settings.schema
     if spec.lower().endswith(YAML_SUFFIXES) and not Path(spec).is_absolute():
         spec = settings.root / spec
     name, schema = load_schema(spec, settings.root)
-    return from_schema(schema, where=name)
+    contract = from_schema(schema, where=name)
+    if contract.target is None:
+        label = target or settings.target
+        return Contract(
+            tuple(replace(c, role="target") if c.name == label else c for c in contract.columns)
+        )
+    if target is not None and target != contract.target:
+        raise ConfigError(
+            f"the target is '{target}' but the schema {settings.schema} gives the role "
+            f"'target' to '{contract.target}'",
+            hint="make them agree: pass --target / set [tool.mlgate] target to the schema's "
+            "target, or change the roles in the schema",
+        )
+    return contract
 
 
-def project_preprocessing(settings: Settings | None, features: Any = None) -> Preparation:
+def project_preprocessing(
+    settings: Settings | None, features: Any = None, target: str | None = None
+) -> Preparation:
     """A project's prepare step, chosen in this order:
 
     1. ``[tool.mlgate] preprocessing = "package.module:function"``: what that function returns;
-    2. ``[tool.mlgate] schema``: :func:`preprocessing` of the schema's contract;
+    2. ``[tool.mlgate] schema``: :func:`preprocessing` of the schema's contract, whose target
+       is ``target`` as :func:`project_contract` settles it;
     3. otherwise :func:`preprocessing` of the contract ``features`` (a DataFrame without the
        target) implies: kinds from its dtypes, every column a feature.
 
@@ -392,7 +414,7 @@ def project_preprocessing(settings: Settings | None, features: Any = None) -> Pr
                 hint='e.g. preprocessing = "my_package.features:preprocessing"',
             )
         return Preparation(load_preprocessing(spec, settings.root), f"function {spec}")
-    contract = project_contract(settings)
+    contract = project_contract(settings, target)
     if contract is not None:
         return Preparation(preprocessing(contract), f"schema {settings.schema}", contract)
     if features is None:

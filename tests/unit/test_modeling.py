@@ -23,6 +23,7 @@ from mlgate.modeling import (
     DateParts,
     build_model,
     preprocessing,
+    project_contract,
     project_preprocessing,
 )
 from mlgate.settings import load_settings
@@ -395,6 +396,34 @@ def test_a_project_schema_gives_kinds_and_roles(tmp_path, mixed, fresh_imports):
     X, y = _split(mixed, "segment")
     model = build_model("classification", "linear", {}, 0, chosen.transformer).fit(X, y)
     assert model.score(X, y) > 0.6
+
+
+def test_a_schema_without_roles_takes_the_settings_target(tmp_path, fresh_imports):
+    # given a schema that gives no column a role, and [tool.mlgate] target = "price"
+    _project(tmp_path, 'schema = "shop.schema:Flats"\ntarget = "price"\n')
+    (tmp_path / "src" / "shop" / "schema.py").write_text(
+        "import pandera.pandas as pa\nfrom pandera.typing import Series\n\n\n"
+        "class Flats(pa.DataFrameModel):\n"
+        "    area: Series[float]\n    rooms: Series[int]\n    price: Series[float]\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path)
+    # when its contract is read, then the settings' target is the target, not a feature
+    assert project_contract(settings).target == "price"
+    assert project_preprocessing(settings).contract.features() == ["area", "rooms"]
+    # and a target given explicitly (e.g. --target) takes the role instead
+    assert project_contract(settings, "rooms").features() == ["area", "price"]
+
+
+def test_a_target_against_the_schema_is_a_config_error(tmp_path, fresh_imports):
+    _project(tmp_path, 'schema = "shop.schema:Customers"\n')
+    (tmp_path / "src" / "shop" / "schema.py").write_text(MIXED_SCHEMA_SOURCE, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        project_preprocessing(load_settings(tmp_path), target="visits")
+    assert raised.value.message == (
+        "the target is 'visits' but the schema shop.schema:Customers gives the role 'target' "
+        "to 'segment'"
+    )
 
 
 def test_a_project_function_is_imported_from_src(tmp_path, fresh_imports):

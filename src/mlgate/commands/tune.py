@@ -129,19 +129,12 @@ def run(args: argparse.Namespace) -> int:
     data_path = Path(pick(args.data, settings and settings.train_data, "--data"))
     test_path = Path(pick(args.test, settings and settings.test_data, "--test"))
     contract = project_contract(settings)
-    schema_target = contract.target if contract is not None else None
     target = pick(
-        args.target or _declared_target(settings) or schema_target,
+        args.target or _declared_target(settings) or (contract and contract.target),
         settings and settings.target,
         "--target",
     )
-    if schema_target is not None and target != schema_target:
-        raise ConfigError(
-            f"the target is '{target}' but the schema {settings.schema} gives the role "
-            f"'target' to '{schema_target}'",
-            hint="make them agree: pass --target / set [tool.mlgate] target to the schema's "
-            "target, or change the roles in the schema",
-        )
+    contract = project_contract(settings, target)  # a target against the schema's fails here
     task = pick(args.task, settings and settings.task, "--task")
     params_file = settings.params if settings and settings.params else None
     config_spec = pick(args.config, f"{params_file}:tune" if params_file else None, "--config")
@@ -161,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
             f"{test_path}: lacks feature column(s) {', '.join(map(str, missing))} of {data_path}"
         )
     X_test = X_test[list(X.columns)]
-    preparation = project_preprocessing(settings, X)
+    preparation = project_preprocessing(settings, X, target)
     if preparation.contract is not None and contract is not None:
         require_columns(X, preparation.contract.features(), data_path, f"schema {settings.schema}")
 

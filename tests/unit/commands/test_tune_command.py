@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -347,6 +348,28 @@ def test_tune_on_a_mixed_table_is_the_model_a_train_stage_rebuilds(
     model.fit(X, y)
     held_out = get_scorer(config.scoring)(model, test.drop(columns=["segment"]), test["segment"])
     assert held_out == pytest.approx(report["holdout_score"], rel=1e-12)
+
+
+def test_a_schema_without_roles_keeps_the_settings_target_out_of_the_features(
+    tmp_path, monkeypatch, capsys, fresh_imports
+):
+    # given a schema that declares kinds but no roles, and [tool.mlgate] target = 'segment'
+    root = make_mixed_project(
+        tmp_path / "proj", settings="schema = 'shop.schema:Customers'\ntarget = 'segment'\n"
+    )
+    schema = root / "src" / "shop" / "schema.py"
+    text = re.sub(r'(, )?metadata=\{"role": "\w+"\}', "", schema.read_text(encoding="utf-8"))
+    assert "role" not in text
+    schema.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)
+    # when tuned
+    code = main(["tune", "--n-jobs", "1", "--no-tracking"])
+    # then the label is the target and every other column of the schema a feature
+    assert code == 0, capsys.readouterr().out
+    preprocessing = _report(root)["preprocessing"]
+    assert preprocessing["not_used"] == {"segment": "target"}
+    assert preprocessing["features"]["categorical"] == ["customer_id", "plan", "batch"]
+    assert preprocessing["features"]["datetime"] == ["signed_up"]
 
 
 def test_tune_without_a_schema_infers_the_prepare_step_from_the_data(tmp_path, monkeypatch, capsys):
