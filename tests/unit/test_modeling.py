@@ -90,6 +90,26 @@ def test_every_regressor_fits_and_predicts_a_table_with_units(algorithm):
     assert model.score(X.iloc[200:], y.iloc[200:]) > 0.7
 
 
+def test_an_unseen_category_without_rare_ones_is_all_zeros_without_warning():
+    # given districts that are all frequent, so there is no infrequent column
+    frame = regression_with_units()
+    X, y = _split(frame, "price_eur")
+    model = build_model("regression", "ridge", {}, 0, preprocessing(from_frame(X))).fit(X, y)
+    prepare = model.named_steps["prepare"]
+    assert prepare.named_transformers_["categorical"]["encode"].infrequent_categories_ == [None]
+    # when a row names a district never seen in training
+    row = X.iloc[[0]].assign(district=pd.array(["airport"], dtype="str"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        encoded = prepare.transform(row)
+        model.predict(row)
+    # then its one-hot columns are all zero
+    names = list(prepare.get_feature_names_out())
+    districts = [i for i, name in enumerate(names) if name.startswith("categorical__district_")]
+    assert len(districts) == 5  # centre, east, harbour, north, missing
+    assert not encoded[0, districts].any()
+
+
 def test_the_prepare_step_covers_each_kind_and_nothing_else(fitted):
     # when the fitted prepare step names its output columns
     names = list(fitted.named_steps["prepare"].get_feature_names_out())
