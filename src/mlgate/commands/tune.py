@@ -3,7 +3,12 @@
 Inside a generated project every option defaults from ``[tool.mlgate]`` and the ``tune:``
 section of params.yaml; the winner goes to ``models/best_params.json`` (or ``[tool.mlgate]
 tuned_params``), which the train stage turns into its model with
-``mlgate.tuning.tuned_estimator(path)``.
+``mlgate.tuning.tuned_estimator(path, prepare=...)``.
+
+Every candidate is ``prepare -> model`` with the project's prepare step, chosen by
+:func:`mlgate.modeling.project_preprocessing`: ``[tool.mlgate] preprocessing``, else the
+schema's contract, else the training table's dtypes. With a schema and no ``[tool.mlgate]
+target``, the target is the schema's column with the role ``target``.
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--test", type=Path, help="held-out table for the agreement check (default: test_data)"
     )
-    parser.add_argument("--target", help="label column (default: [tool.mlgate] target)")
+    parser.add_argument(
+        "--target",
+        help="label column (default: [tool.mlgate] target, else the schema's target column)",
+    )
     parser.add_argument(
         "--task", choices=("classification", "regression"), help="default: [tool.mlgate] task"
     )
@@ -65,16 +73,44 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _declared_target(settings) -> str | None:
+    """``[tool.mlgate] target`` as the project wrote it, or None when it is absent.
+
+    (``Settings.target`` reads ``"target"`` in both cases, so the table itself is consulted.)
+    """
+    if settings is None:
+        return None
+    import tomllib
+
+    text = (settings.root / "pyproject.toml").read_text(encoding="utf-8")
+    value = tomllib.loads(text).get("tool", {}).get("mlgate", {}).get("target")
+    return None if value is None else str(value)
+
+
+def _prepare_line(preparation) -> str:
+    described = preparation.describe()
+    line = f"  prepare: {described['source']}"
+    if "features" in described:
+        kinds = ", ".join(f"{len(names)} {kind}" for kind, names in described["features"].items())
+        line += f"; features: {kinds}"
+        if described["not_used"]:
+            unused = ", ".join(f"{name} ({why})" for name, why in described["not_used"].items())
+            line += f"; not used: {unused}"
+    return line
+
+
 def run(args: argparse.Namespace) -> int:
     import os
 
     from mlgate import __version__
+    from mlgate.data_io import read_table
     from mlgate.errors import ConfigError, InputError
+    from mlgate.modeling import project_contract, project_preprocessing
     from mlgate.reporting import atomic_write_text, write_json
     from mlgate.settings import load_config_section, load_settings, tracking_uri
     from mlgate.tracking import file_md5, lineage_tags
     from mlgate.tuning import checks
-    from mlgate.tuning.data import features_and_target, read_table
+    from mlgate.tuning.data import features_and_target, require_columns
     from mlgate.tuning.report import best_document, build_report, fingerprint, summary_markdown
     from mlgate.tuning.space import parse_config
 
@@ -92,7 +128,13 @@ def run(args: argparse.Namespace) -> int:
 
     data_path = Path(pick(args.data, settings and settings.train_data, "--data"))
     test_path = Path(pick(args.test, settings and settings.test_data, "--test"))
-    target = pick(args.target, settings and settings.target, "--target")
+    contract = project_contract(settings)
+    target = pick(
+        args.target or _declared_target(settings) or (contract and contract.target),
+        settings and settings.target,
+        "--target",
+    )
+    contract = project_contract(settings, target)  # a target against the schema's fails here
     task = pick(args.task, settings and settings.task, "--task")
     params_file = settings.params if settings and settings.params else None
     config_spec = pick(args.config, f"{params_file}:tune" if params_file else None, "--config")
@@ -112,6 +154,9 @@ def run(args: argparse.Namespace) -> int:
             f"{test_path}: lacks feature column(s) {', '.join(map(str, missing))} of {data_path}"
         )
     X_test = X_test[list(X.columns)]
+    preparation = project_preprocessing(settings, X, target)
+    if preparation.contract is not None and contract is not None:
+        require_columns(X, preparation.contract.features(), data_path, f"schema {settings.schema}")
 
     from joblib import effective_n_jobs
 
@@ -124,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
         f"{effective_n_jobs(args.n_jobs)} worker(s)",
         flush=True,
     )
+    print(_prepare_line(preparation), flush=True)
 
     def progress(trial, total, best) -> None:
         params = ", ".join(
@@ -137,7 +183,9 @@ def run(args: argparse.Namespace) -> int:
         )
 
     try:
-        result = run_search(config, X, y, n_jobs=args.n_jobs, on_trial=progress)
+        result = run_search(
+            config, X, y, prepare=preparation.transformer, n_jobs=args.n_jobs, on_trial=progress
+        )
         held_out = holdout_score(result, config, X_test, y_test)
     except ValueError as error:
         raise InputError(
@@ -163,7 +211,12 @@ def run(args: argparse.Namespace) -> int:
 
     config_dict = config.as_dict()
     data_hash = file_md5(data_path)
-    print_ = fingerprint(config_dict, data_hash, result.best.algorithm, result.best.params)
+    print_ = fingerprint(
+        {**config_dict, "preprocessing": preparation.describe()},
+        data_hash,
+        result.best.algorithm,
+        result.best.params,
+    )
     trials = [t.as_dict() for t in result.trials]
 
     tracking = None
@@ -173,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
 
         tags = lineage_tags(root, data_path, config_dict)
         tags["mlgate.tune_fingerprint"] = print_
+        tags["mlgate.preprocessing"] = preparation.source
         tracking = log_search(
             tracking_uri=tracking_uri(settings),
             experiment=experiment,
@@ -213,6 +267,7 @@ def run(args: argparse.Namespace) -> int:
             "target": target,
         },
         tracking=tracking,
+        preprocessing=preparation.describe(),
         fingerprint=print_,
         best_params_path=_shown(out) if verdict == "pass" else None,
     )

@@ -13,8 +13,10 @@ documented ``_run_search`` extension point), not Optuna:
 Randomized search gives up TPE's focus on promising regions; for the small spaces and
 budgets of a CI pipeline that costs little, and reproducibility is what a gate needs.
 
-Modules: :mod:`.algorithms` (the candidate estimators and :func:`build_estimator`),
-:mod:`.space` (the ``tune:`` section of params.yaml), :mod:`.search` (the search),
+Each candidate is the Pipeline ``prepare -> model`` of :func:`mlgate.modeling.build_model`: the
+project's prepare step, then an estimator of :mod:`mlgate.algorithms`, as the train stage builds
+it. Modules: :mod:`.data` (the target and feature columns), :mod:`.space` (the ``tune:``
+section of params.yaml), :mod:`.search` (the search),
 :mod:`.checks` (the sanity gate, pure), :mod:`.report` (files it writes), :mod:`.runs` (MLflow).
 The names below are imported on first use, so ``import mlgate.tuning`` stays cheap.
 """
@@ -24,7 +26,6 @@ from __future__ import annotations
 from mlgate import lazy_attributes
 
 _API = {
-    "build_estimator": "mlgate.tuning.algorithms:build_estimator",
     "read_best_params": "mlgate.tuning.report:read_best_params",
     "tuned_estimator": "mlgate.tuning.report:tuned_estimator",
     "parse_config": "mlgate.tuning.space:parse_config",

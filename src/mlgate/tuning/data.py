@@ -1,37 +1,19 @@
-"""Reading the training and test tables and splitting off the target."""
+"""The columns a search learns from: the target, split off a table, and the features."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from mlgate.errors import InputError
 
 
-def read_table(path: Path | str) -> Any:
-    """A Parquet or CSV file as a pandas DataFrame, with errors that name the file."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            f"{path}: no such data file",
-            hint="run the pipeline's split stage or pass --data/--test",
-        )
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
-    except Exception as error:  # pandas and pyarrow raise many types for unreadable files
-        raise InputError(
-            f"{path}: cannot be read as {path.suffix.lstrip('.') or 'CSV'} ({error})"
-        ) from error
-
-
 def features_and_target(frame: Any, target: str, path: Path | str) -> tuple[Any, Any]:
-    """(X, y): every column but ``target`` as features, which must be numeric."""
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+    """(X, y): every column but ``target``, and ``target``, which must be complete.
 
+    The features may be of any kind; the prepare step decides which of them a model sees.
+    """
     if target not in frame.columns:
         raise InputError(
             f"{path}: no target column '{target}'",
@@ -42,10 +24,21 @@ def features_and_target(frame: Any, target: str, path: Path | str) -> tuple[Any,
     X = frame.drop(columns=[target])
     if X.shape[1] == 0:
         raise InputError(f"{path}: has no feature columns besides '{target}'")
-    non_numeric = [str(c) for c in X.columns if not (is_numeric_dtype(X[c]) or is_bool_dtype(X[c]))]
-    if non_numeric:
+    missing = int(frame[target].isna().sum())
+    if missing:
         raise InputError(
-            f"{path}: feature column(s) {', '.join(non_numeric)} are not numeric",
-            hint="encode them in an earlier stage; the tuned pipelines take numeric features only",
+            f"{path}: the target column '{target}' has {missing} missing value(s)",
+            hint="drop those rows in an earlier stage: a label is learned from, never imputed",
         )
     return X, frame[target]
+
+
+def require_columns(frame: Any, names: Iterable[str], path: Path | str, declared_by: str) -> None:
+    """An InputError naming the columns of ``names`` that ``frame`` lacks, if any."""
+    have = {str(column) for column in frame.columns}
+    missing = [name for name in names if name not in have]
+    if missing:
+        raise InputError(
+            f"{path}: lacks feature column(s) {', '.join(missing)} that {declared_by} declares",
+            hint="regenerate the data, or change the column's role in the schema",
+        )

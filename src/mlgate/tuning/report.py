@@ -6,7 +6,8 @@ The tuned-params file is the contract with a project's train stage::
      "seed": 42, "task": "classification", "cv_score": 0.96, "scoring": "balanced_accuracy",
      "fingerprint": "..."}
 
-``build_estimator(best["task"], best["algorithm"], best["params"], seed)`` rebuilds the model.
+``mlgate.modeling.build_model(best["task"], best["algorithm"], best["params"], seed, prepare)``
+rebuilds the model, with the prepare step the search used (see :func:`tuned_estimator`).
 All functions here are pure (data in, data out) apart from :func:`read_best_params`.
 """
 
@@ -99,6 +100,7 @@ def build_report(
     tracking: dict[str, Any] | None,
     fingerprint: str,
     best_params_path: str | None,
+    preprocessing: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "gate": "tune",
@@ -124,6 +126,7 @@ def build_report(
         "fingerprint": fingerprint,
         "best_params_path": best_params_path,
         "data": data,
+        "preprocessing": preprocessing,
         "tracking": tracking,
         "config": config,
         "trials": list(trials),
@@ -205,14 +208,20 @@ def summary_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tuned_estimator(path: Path | str, seed: int | None = None) -> Any:
-    """The unfitted Pipeline a tuned-params file describes (``seed`` defaults to the file's).
+def tuned_estimator(path: Path | str, seed: int | None = None, *, prepare: Any) -> Any:
+    """The unfitted Pipeline ``prepare -> model`` a tuned-params file describes.
 
-    A train stage that consumes ``mlgate tune``'s output needs only this call.
+    ``seed`` defaults to the file's; ``prepare`` is the project's prepare step, the one
+    ``mlgate tune`` searched with (:func:`mlgate.modeling.project_preprocessing` chooses it
+    the same way). With both, this is exactly the winning candidate of the search.
     """
-    from mlgate.tuning.algorithms import build_estimator
+    from mlgate.modeling import build_model
 
     best = read_best_params(path)
-    return build_estimator(
-        best["task"], best["algorithm"], best["params"], best["seed"] if seed is None else seed
+    return build_model(
+        best["task"],
+        best["algorithm"],
+        best["params"],
+        best["seed"] if seed is None else seed,
+        prepare,
     )

@@ -7,6 +7,9 @@ batches through ``evaluate_candidates`` (the extension point scikit-learn docume
 is checked between batches. Folds run in parallel joblib worker processes; every fold of every
 candidate sees the same seeded splits and a seeded estimator, so the results do not depend on
 ``n_jobs`` or on the batch size.
+
+Every candidate is the Pipeline ``prepare -> model`` of :func:`mlgate.modeling.build_model`,
+with one prepare step for all of them: the one the project trains with.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.model_selection import (
     KFold,
     ParameterSampler,
@@ -26,10 +28,10 @@ from sklearn.model_selection import (
     StratifiedKFold,
     cross_val_score,
 )
-from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval
 
-from mlgate.tuning.algorithms import estimator_class
+from mlgate.algorithms import estimator_class
+from mlgate.modeling import build_model
 from mlgate.tuning.space import Space, TuneConfig, distributions
 
 BatchCallback = Callable[[dict[str, Any], int, int], None]
@@ -147,6 +149,8 @@ class SearchResult:
     elapsed_s: float
     n_jobs: int
     raw_params: list[dict[str, Any]] = field(repr=False, default_factory=list)
+    prepare: Any = field(repr=False, default=None)
+    """The unfitted prepare step every candidate shared."""
 
 
 def plain(value: Any) -> Any:
@@ -218,20 +222,27 @@ def run_search(
     X: Any,
     y: Any,
     *,
+    prepare: Any = None,
     n_jobs: int = 1,
     batch_size: int | None = None,
     on_trial: Callable[[Trial, int, Trial], None] | None = None,
 ) -> SearchResult:
     """Cross-validate ``config.n_trials`` candidates on (X, y) and refit the best on all of it.
 
+    ``prepare`` is the unfitted prepare step of every candidate (default:
+    :func:`mlgate.modeling.preprocessing` of the contract X's dtypes imply).
     ``on_trial(trial, total, best_so_far)`` is called once per finished trial, in trial order.
     """
     from joblib import effective_n_jobs
 
+    from mlgate.contract import from_frame
+    from mlgate.modeling import preprocessing
+
+    if prepare is None:
+        prepare = preprocessing(from_frame(X))
     workers = effective_n_jobs(n_jobs)
     cv = make_cv(config)
-    first = config.spaces[0]
-    base = Pipeline([("scale", "passthrough"), ("model", estimator_class(first.algorithm)())])
+    base = build_model(config.task, config.spaces[0].algorithm.name, {}, config.seed, prepare)
     reported = 0
 
     def on_batch(results: dict[str, Any], done: int, total: int) -> None:
@@ -246,7 +257,7 @@ def run_search(
 
     search = BatchedRandomSearchCV(
         base,
-        [distributions(space, config.seed) for space in config.spaces],
+        [distributions(space, config.seed, prepare) for space in config.spaces],
         n_iter=config.n_trials,
         scoring=config.scoring,
         n_jobs=n_jobs,
@@ -276,6 +287,7 @@ def run_search(
         elapsed_s=elapsed,
         n_jobs=workers,
         raw_params=list(search.cv_results_["params"]),
+        prepare=prepare,
     )
 
 
@@ -289,18 +301,19 @@ def holdout_score(result: SearchResult, config: TuneConfig, X_test: Any, y_test:
 def replay(
     result: SearchResult, config: TuneConfig, X: Any, y: Any
 ) -> tuple[list[int], list[float], list[float]]:
-    """Re-score the top ``sanity.replay_top`` trials from fresh estimators in this process.
+    """Re-score the top ``sanity.replay_top`` trials, rebuilt in this process as a train stage
+    rebuilds the winner: :func:`mlgate.modeling.build_model` from the trial's algorithm and
+    parameters, the seed and the search's prepare step.
 
     Returns their trial numbers (best first), their searched scores and their replayed scores.
     """
     top = sorted(result.trials, key=lambda t: (t.rank, t.number))[: config.sanity.replay_top]
     cv = make_cv(config)
-    base = Pipeline(
-        [("scale", "passthrough"), ("model", estimator_class(config.spaces[0].algorithm)())]
-    )
     replayed = []
     for trial in top:
-        estimator = clone(base).set_params(**clone(result.raw_params[trial.number - 1], safe=False))
+        estimator = build_model(
+            config.task, trial.algorithm, trial.params, config.seed, result.prepare
+        )
         scores = cross_val_score(estimator, X, y, cv=cv, scoring=config.scoring, n_jobs=1)
         replayed.append(float(np.mean(scores)))
     return [t.number for t in top], [t.cv_score for t in top], replayed

@@ -33,9 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlgate.algorithms import Algorithm, model_params, resolve
 from mlgate.errors import ConfigError
 from mlgate.settings import TASKS
-from mlgate.tuning.algorithms import Algorithm, model_params, resolve
 
 DEFAULT_SCORING = {"classification": "balanced_accuracy", "regression": "r2"}
 RANGE_KINDS = ("uniform", "log_uniform", "int")
@@ -155,7 +155,7 @@ def _check_values(algorithm: Algorithm, params: tuple[Param, ...], seed: int, wh
     Each fixed value, each choice and both ends of each range are checked with the
     estimator's own parameter validation.
     """
-    from mlgate.tuning.algorithms import estimator_class
+    from mlgate.algorithms import estimator_class
 
     fixed = {p.name: p.values[0] for p in params}
     model_params(algorithm, fixed, seed)  # names
@@ -266,19 +266,20 @@ def parse_config(section: dict[str, Any], task: str) -> TuneConfig:
     )
 
 
-def distributions(space: Space, seed: int) -> dict[str, Any]:
-    """One entry of scikit-learn's ``param_distributions`` for a ``scale -> model`` Pipeline."""
-    from scipy import stats
-    from sklearn.preprocessing import StandardScaler
+def distributions(space: Space, seed: int, prepare: Any) -> dict[str, Any]:
+    """One entry of scikit-learn's ``param_distributions`` for a ``prepare -> model`` Pipeline.
 
-    from mlgate.tuning.algorithms import estimator_class
+    Every candidate drawn from it is ``prepare`` followed by the space's estimator with the
+    fixed values set and the ranges sampled, the Pipeline :func:`mlgate.modeling.build_model`
+    makes from the same algorithm and values.
+    """
+    from scipy import stats
+
+    from mlgate.algorithms import estimator_class
 
     fixed = {p.name: p.values[0] for p in space.params if p.kind == "fixed"}
     model = estimator_class(space.algorithm)(**model_params(space.algorithm, fixed, seed))
-    entry: dict[str, Any] = {
-        "scale": [StandardScaler() if space.algorithm.scaled else "passthrough"],
-        "model": [model],
-    }
+    entry: dict[str, Any] = {"prepare": [prepare], "model": [model]}
     for p in space.params:
         key = f"model__{p.name}"
         if p.kind == "choice":

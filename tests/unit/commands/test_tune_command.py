@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
+import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.model_selection import train_test_split
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import cross_val_score, train_test_split
 
 from mlgate.cli import main
-from mlgate.tuning import tuned_estimator
+from mlgate.data_io import read_table
+from mlgate.modeling import build_model, project_preprocessing
+from mlgate.settings import load_config_section, load_settings
+from mlgate.tuning import read_best_params, tuned_estimator
+from mlgate.tuning.search import make_cv
+from mlgate.tuning.space import parse_config
+from tests.support.tables import MIXED_SCHEMA_SOURCE, mixed_classification
 
 SMALL_TUNE = {
     "classification": {
@@ -106,7 +118,11 @@ def test_tune_in_a_project_needs_no_arguments(tmp_path, monkeypatch, capsys, tas
         report["best"]["algorithm"],
         report["best"]["params"],
     )
-    model = tuned_estimator(root / "models" / "best_params.json").named_steps["model"]
+    features = pd.read_parquet(root / "data" / "train.parquet").drop(columns=["target"])
+    prepare = project_preprocessing(load_settings(root), features).transformer
+    model = tuned_estimator(root / "models" / "best_params.json", prepare=prepare)
+    assert list(model.named_steps) == ["prepare", "model"]
+    model = model.named_steps["model"]
     assert model.random_state == 11
     for name, value in best["params"].items():
         assert model.get_params()[name] == value
@@ -151,8 +167,6 @@ def test_a_test_split_unlike_the_training_split_fails_agreement(tmp_path, monkey
     # given a held-out file whose labels were flipped
     root = make_project(tmp_path / "proj", "classification")
     test = root / "data" / "test.parquet"
-    import pandas as pd
-
     frame = pd.read_parquet(test)
     frame["target"] = 1 - frame["target"]
     frame.to_parquet(root / "data" / "flipped.parquet")
@@ -240,7 +254,7 @@ def test_explicit_arguments_work_outside_a_project(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("args", "tune", "fragment"),
     [
-        (["--data", "nowhere.parquet"], None, "nowhere.parquet: no such data file"),
+        (["--data", "nowhere.parquet"], None, "nowhere.parquet: no such file"),
         (["--target", "label"], None, "no target column 'label'"),
         ([], {"algorithms": {"ridge": {}}}, "'ridge' is not available for a classification task"),
         ([], {"algorithms": {"linear": {"C": {"int": [3, 1]}}}}, "algorithms.linear.C.int"),
@@ -260,3 +274,172 @@ def test_outside_a_project_missing_inputs_are_named(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(tmp_path)
     assert main(["tune"]) == 2
     assert "no --data given" in capsys.readouterr().err
+
+
+def make_mixed_project(root: Path, *, settings: str = 'schema = "shop.schema:Customers"\n') -> Path:
+    """A project whose data look like a real table (tests/support/tables.py), split into CSV
+    files, with the pandera schema that declares its kinds and roles in ``src/shop``.
+
+    CSV, because that is the hardest case: dates come back as text and the nullable boolean
+    as an object column. ``settings`` adds lines to ``[tool.mlgate]``; there is no ``target``.
+    """
+    frame = mixed_classification(rows=360)
+    train, test = train_test_split(frame, test_size=0.25, random_state=0, stratify=frame["segment"])
+    (root / "data").mkdir(parents=True)
+    train.to_csv(root / "data" / "train.csv", index=False)
+    test.to_csv(root / "data" / "test.csv", index=False)
+    (root / "src" / "shop").mkdir(parents=True)
+    (root / "src" / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "src" / "shop" / "schema.py").write_text(MIXED_SCHEMA_SOURCE, encoding="utf-8")
+    tune = {**SMALL_TUNE["classification"], "sanity": {"holdout_tolerance": 0.15}}
+    (root / "params.yaml").write_text(yaml.safe_dump({"tune": tune}), encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        "[project]\nname = 'shop'\nversion = '0.1.0'\n\n[tool.mlgate]\n"
+        "task = 'classification'\nparams = 'params.yaml'\nreports = 'reports'\n"
+        "train_data = 'data/train.csv'\ntest_data = 'data/test.csv'\n" + settings,
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def fresh_imports(monkeypatch):
+    """Each test's project package ``shop`` is imported from that test's folder: the import
+    system forgets it afterwards, and sys.path is restored."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    importlib.invalidate_caches()
+    yield
+    for name in [m for m in sys.modules if m == "shop" or m.startswith("shop.")]:
+        del sys.modules[name]
+
+
+def test_tune_on_a_mixed_table_is_the_model_a_train_stage_rebuilds(
+    tmp_path, monkeypatch, capsys, fresh_imports
+):
+    # given a project with text categories, a nullable flag, dates, missing values, an
+    # identifier and an excluded column, a schema naming them, and no [tool.mlgate] target
+    root = make_mixed_project(tmp_path / "proj")
+    monkeypatch.chdir(root)
+    # when tuned
+    code = main(["tune", "--n-jobs", "1", "--no-tracking"])
+    out = capsys.readouterr().out
+    # then the search passes, on the schema's target, with the schema's prepare step
+    assert code == 0, out
+    report = _report(root)
+    assert report["data"]["target"] == "segment"
+    assert report["preprocessing"]["source"] == "schema shop.schema:Customers"
+    assert report["preprocessing"]["not_used"] == {
+        "customer_id": "identifier",
+        "batch": "excluded",
+        "segment": "target",
+    }
+    assert "prepare: schema shop.schema:Customers; features: 2 numeric, 1 categorical" in out
+    # and the winner, rebuilt as a train stage does, scores exactly what the search measured
+    best = read_best_params(root / "models" / "best_params.json")
+    prepare = project_preprocessing(load_settings(root)).transformer
+    model = build_model(best["task"], best["algorithm"], best["params"], best["seed"], prepare)
+    config = parse_config(load_config_section("params.yaml:tune"), "classification")
+    train = read_table(root / "data" / "train.csv")
+    X, y = train.drop(columns=["segment"]), train["segment"]
+    cv = cross_val_score(model, X, y, cv=make_cv(config), scoring=config.scoring)
+    assert float(np.mean(cv)) == pytest.approx(report["best"]["cv_score"], rel=1e-12)
+    # and, refitted on the training split, predicts the held-out split as the search's winner did
+    test = read_table(root / "data" / "test.csv")
+    model.fit(X, y)
+    held_out = get_scorer(config.scoring)(model, test.drop(columns=["segment"]), test["segment"])
+    assert held_out == pytest.approx(report["holdout_score"], rel=1e-12)
+
+
+def test_a_schema_without_roles_keeps_the_settings_target_out_of_the_features(
+    tmp_path, monkeypatch, capsys, fresh_imports
+):
+    # given a schema that declares kinds but no roles, and [tool.mlgate] target = 'segment'
+    root = make_mixed_project(
+        tmp_path / "proj", settings="schema = 'shop.schema:Customers'\ntarget = 'segment'\n"
+    )
+    schema = root / "src" / "shop" / "schema.py"
+    text = re.sub(r'(, )?metadata=\{"role": "\w+"\}', "", schema.read_text(encoding="utf-8"))
+    assert "role" not in text
+    schema.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)
+    # when tuned
+    code = main(["tune", "--n-jobs", "1", "--no-tracking"])
+    # then the label is the target and every other column of the schema a feature
+    assert code == 0, capsys.readouterr().out
+    preprocessing = _report(root)["preprocessing"]
+    assert preprocessing["not_used"] == {"segment": "target"}
+    assert preprocessing["features"]["categorical"] == ["customer_id", "plan", "batch"]
+    assert preprocessing["features"]["datetime"] == ["signed_up"]
+
+
+def test_tune_without_a_schema_infers_the_prepare_step_from_the_data(tmp_path, monkeypatch, capsys):
+    # given the mixed table with neither a schema nor a preprocessing function
+    root = make_mixed_project(tmp_path / "proj", settings="target = 'segment'\n")
+    monkeypatch.chdir(root)
+    # when tuned on one and on two workers
+    assert main(["tune", "--n-jobs", "1", "--no-tracking"]) == 0, capsys.readouterr().out
+    first = _report(root)
+    assert main(["tune", "--n-jobs", "2", "--no-tracking"]) == 0
+    second = _report(root)
+    # then every other column is a feature of the kind its dtype says, and the trials, the
+    # winner and the fingerprint do not depend on the workers
+    assert first["preprocessing"]["source"] == "inferred from the data's column types"
+    assert first["preprocessing"]["features"]["categorical"] == [
+        "customer_id",
+        "plan",
+        "newsletter",
+        "signed_up",
+        "batch",
+    ]
+    assert second["fingerprint"] == first["fingerprint"]
+    assert [(t["algorithm"], t["params"], t["cv_score"]) for t in second["trials"]] == [
+        (t["algorithm"], t["params"], t["cv_score"]) for t in first["trials"]
+    ]
+
+
+def test_a_project_preprocessing_function_is_the_prepare_step(
+    tmp_path, monkeypatch, capsys, fresh_imports
+):
+    # given a project that names its own prepare step, a function in its package
+    root = make_mixed_project(
+        tmp_path / "proj",
+        settings='schema = "shop.schema:Customers"\npreprocessing = "shop.features:prepare"\n',
+    )
+    (root / "src" / "shop" / "features.py").write_text(
+        "from mlgate.contract import from_schema\n"
+        "from mlgate.modeling import preprocessing\n\n"
+        "from shop.schema import Customers\n\n\n"
+        "def prepare():\n"
+        "    return preprocessing(from_schema(Customers), min_frequency=20)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    # when tuned, then the search uses it (its source is in the report and the summary line)
+    assert main(["tune", "--n-jobs", "1", "--no-tracking"]) == 0
+    assert _report(root)["preprocessing"] == {"source": "function shop.features:prepare"}
+    assert "prepare: function shop.features:prepare" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "drop", "fragment"),
+    [
+        (
+            ["--target", "visits"],
+            None,
+            "the target is 'visits' but the schema shop.schema:Customers gives the role "
+            "'target' to 'segment'",
+        ),
+        ([], "plan", "data/train.csv: lacks feature column(s) plan that schema"),
+    ],
+)
+def test_a_schema_that_disagrees_with_the_data_exits_2(
+    tmp_path, monkeypatch, capsys, fresh_imports, args, drop, fragment
+):
+    root = make_mixed_project(tmp_path / "proj")
+    if drop is not None:
+        for name in ("train.csv", "test.csv"):
+            path = root / "data" / name
+            read_table(path).drop(columns=[drop]).to_csv(path, index=False)
+    monkeypatch.chdir(root)
+    assert main(["tune", "--no-tracking", *args]) == 2
+    assert fragment in capsys.readouterr().err

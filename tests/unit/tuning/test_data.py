@@ -1,33 +1,28 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from mlgate.errors import InputError
-from mlgate.tuning.data import features_and_target, read_table
+from mlgate.tuning.data import features_and_target, require_columns
 
 
-def test_parquet_and_csv_read_alike(tmp_path):
-    frame = pd.DataFrame({"a": [1.0, 2.0], "target": [0, 1]})
-    frame.to_parquet(tmp_path / "d.parquet")
-    frame.to_csv(tmp_path / "d.csv", index=False)
-    pd.testing.assert_frame_equal(
-        read_table(tmp_path / "d.parquet"), read_table(tmp_path / "d.csv")
+def test_features_are_every_other_column_of_any_kind():
+    # given a table with a number, a flag, a text category and a date besides the target
+    frame = pd.DataFrame(
+        {
+            "a": [1.0],
+            "b": [True],
+            "city": pd.array(["Oslo"], dtype="str"),
+            "day": pd.to_datetime(["2024-01-02"]),
+            "target": [1],
+        }
     )
-
-
-def test_missing_and_unreadable_files_are_named(tmp_path):
-    with pytest.raises(InputError, match="no such data file"):
-        read_table(tmp_path / "none.parquet")
-    (tmp_path / "bad.parquet").write_text("not parquet", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.parquet: cannot be read as parquet"):
-        read_table(tmp_path / "bad.parquet")
-
-
-def test_features_are_every_other_column():
-    frame = pd.DataFrame({"a": [1.0], "b": [True], "target": [1]})
+    # when the target is split off
     X, y = features_and_target(frame, "target", "d.csv")
-    assert list(X.columns) == ["a", "b"]
+    # then every other column is a feature, whatever its kind
+    assert list(X.columns) == ["a", "b", "city", "day"]
     assert y.tolist() == [1]
 
 
@@ -35,9 +30,12 @@ def test_features_are_every_other_column():
     ("frame", "fragment"),
     [
         (pd.DataFrame({"a": [1.0], "label": [1]}), "no target column 'target'"),
-        (pd.DataFrame({"a": [1.0], "city": ["x"], "target": [1]}), "city are not numeric"),
         (pd.DataFrame({"target": [1]}), "no feature columns"),
         (pd.DataFrame({"a": [], "target": []}), "has no rows"),
+        (
+            pd.DataFrame({"a": [1.0, 2.0, 3.0], "target": ["x", np.nan, None]}),
+            "the target column 'target' has 2 missing value(s)",
+        ),
     ],
 )
 def test_unusable_frames_say_what_is_wrong(frame, fragment):
@@ -45,3 +43,16 @@ def test_unusable_frames_say_what_is_wrong(frame, fragment):
         features_and_target(frame, "target", "d.csv")
     assert fragment in raised.value.message
     assert raised.value.message.startswith("d.csv")
+
+
+def test_missing_declared_columns_are_named():
+    # given a table without two of the columns a schema declares as features
+    frame = pd.DataFrame({"a": [1.0]})
+    # when the declared features are required
+    with pytest.raises(InputError) as raised:
+        require_columns(frame, ["a", "b", "c"], "d.csv", "schema pkg.schema:S")
+    # then the message names the file, the missing columns and who declared them
+    assert raised.value.message == (
+        "d.csv: lacks feature column(s) b, c that schema pkg.schema:S declares"
+    )
+    require_columns(frame, ["a"], "d.csv", "schema pkg.schema:S")  # nothing missing: no error

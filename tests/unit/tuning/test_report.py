@@ -4,6 +4,7 @@ import json
 
 import pytest
 from sklearn.linear_model import Ridge
+from sklearn.preprocessing import StandardScaler
 
 from mlgate.errors import InputError
 from mlgate.reporting import write_json
@@ -33,16 +34,20 @@ def _document(**overrides):
 
 
 def test_the_tuned_file_rebuilds_the_estimator(tmp_path):
-    # given a tuned-params file
+    # given a tuned-params file and the project's prepare step
     path = write_json(tmp_path / "best_params.json", _document())
+    prepare = StandardScaler()
     # when the train stage builds its estimator from it
-    pipeline = tuned_estimator(path)
-    # then it gets the tuned algorithm, params and seed
+    pipeline = tuned_estimator(path, prepare=prepare)
+    # then it is prepare -> model with the tuned algorithm, params and seed
+    assert list(pipeline.named_steps) == ["prepare", "model"]
+    assert isinstance(pipeline.named_steps["prepare"], StandardScaler)
+    assert pipeline.named_steps["prepare"] is not prepare  # a clone: the caller's stays unfitted
     model = pipeline.named_steps["model"]
     assert isinstance(model, Ridge)
     assert model.alpha == 0.3
     assert model.random_state == 5
-    assert tuned_estimator(path, seed=9).named_steps["model"].random_state == 9
+    assert tuned_estimator(path, seed=9, prepare=prepare).named_steps["model"].random_state == 9
 
 
 @pytest.mark.parametrize(

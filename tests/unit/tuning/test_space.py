@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.model_selection import ParameterSampler
+from sklearn.preprocessing import StandardScaler
 
 from mlgate.errors import ConfigError
 from mlgate.tuning.space import distributions, parse_config, parse_param
@@ -75,13 +76,15 @@ def test_bad_sections_are_config_errors(section, fragment):
 
 
 def test_distributions_sample_inside_the_declared_bounds():
-    # given a space with an int range, a log range and a choice
+    # given a space with an int range, a log range and a choice, and one prepare step
     config = parse_config(small_config("classification"), "classification")
-    entries = [distributions(space, config.seed) for space in config.spaces]
+    prepare = StandardScaler()
+    entries = [distributions(space, config.seed, prepare) for space in config.spaces]
     # when scikit-learn's sampler draws from it
     drawn = list(ParameterSampler(entries, 60, random_state=0))
-    # then every value lies inside its declared range
+    # then every candidate has that prepare step and every value lies inside its range
     for candidate in drawn:
+        assert candidate["prepare"] is prepare
         model = candidate["model"]
         if "model__C" in candidate:
             assert 0.01 <= candidate["model__C"] <= 10

@@ -1,35 +1,34 @@
 from __future__ import annotations
 
 import pytest
-from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifier
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+)
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.preprocessing import StandardScaler
 
+from mlgate.algorithms import ALGORITHMS, build_estimator, model_params, names_for, resolve
 from mlgate.errors import ConfigError
-from mlgate.tuning.algorithms import ALGORITHMS, build_estimator, names_for, resolve
 
 
-def test_linear_model_is_scaled_and_seeded():
+def test_linear_model_is_the_bare_seeded_estimator():
     # given a classification task and the short name of the linear model
     # when the estimator is built
-    pipeline = build_estimator("classification", "linear", {"C": 0.5}, seed=3)
-    # then it scales before a logistic regression with the params and the seed
-    assert isinstance(pipeline.named_steps["scale"], StandardScaler)
-    model = pipeline.named_steps["model"]
-    assert isinstance(model, LogisticRegression)
+    model = build_estimator("classification", "linear", {"C": 0.5}, seed=3)
+    # then it is a logistic regression with the params, the seed and the default max_iter,
+    # with no scaling step: the prepare step of mlgate.modeling does that
+    assert type(model) is LogisticRegression
     assert (model.C, model.random_state, model.max_iter) == (0.5, 3, 1000)
 
 
-def test_trees_pass_features_through():
-    # given the tree ensembles of each task
+def test_tree_ensembles_match_the_task_and_take_the_seed():
     forest = build_estimator("classification", "random_forest", {"n_estimators": 7}, seed=1)
     boosting = build_estimator("regression", "hist_gradient_boosting", {}, seed=2)
-    # then no scaler runs and the estimator matches the task
-    assert forest.named_steps["scale"] == "passthrough"
-    assert isinstance(forest.named_steps["model"], RandomForestClassifier)
-    assert forest.named_steps["model"].n_estimators == 7
-    assert isinstance(boosting.named_steps["model"], HistGradientBoostingRegressor)
-    assert boosting.named_steps["model"].random_state == 2
+    assert type(forest) is RandomForestClassifier
+    assert (forest.n_estimators, forest.random_state) == (7, 1)
+    assert type(boosting) is HistGradientBoostingRegressor
+    assert boosting.random_state == 2
 
 
 def test_ridge_for_regression_and_params_override_defaults():
@@ -37,9 +36,21 @@ def test_ridge_for_regression_and_params_override_defaults():
     logistic = build_estimator("classification", "logistic_regression", {"max_iter": 50})
     ridge = build_estimator("regression", "linear", {"alpha": 2.0})
     # then the given values win over the built-in defaults
-    assert logistic.named_steps["model"].max_iter == 50
-    assert isinstance(ridge.named_steps["model"], Ridge)
-    assert ridge.named_steps["model"].alpha == 2.0
+    assert logistic.max_iter == 50
+    assert type(ridge) is Ridge
+    assert ridge.alpha == 2.0
+
+
+def test_model_params_put_defaults_then_seed_then_params():
+    # given the boosting classifier, a seed and one parameter
+    algorithm = resolve("classification", "hist_gradient_boosting")
+    # when its constructor arguments are assembled
+    values = model_params(algorithm, {"max_iter": 30}, seed=9)
+    # then the seed becomes random_state and the parameter is kept
+    assert values == {"random_state": 9, "max_iter": 30}
+    assert type(build_estimator("classification", "hist_gradient_boosting")) is (
+        HistGradientBoostingClassifier
+    )
 
 
 def test_an_algorithm_of_the_other_task_is_refused_with_the_choices():

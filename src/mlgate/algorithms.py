@@ -1,9 +1,10 @@
-"""The algorithms a search may choose, and how to build one as a scikit-learn Pipeline.
+"""The algorithms a model may use, by task: the one registry of training and tuning.
 
-Every tuned model is a two-step Pipeline, ``scale`` then ``model``: a StandardScaler for the
-linear models (their penalties assume features on one scale) and ``"passthrough"`` for the tree
-ensembles, which do not care. The train stage of a project rebuilds the winner with
-:func:`build_estimator`, so search and training construct the very same object.
+An algorithm is a name (``logistic_regression``, ``ridge``, ``random_forest``,
+``hist_gradient_boosting``, or ``linear`` for the linear model of either task) and a
+scikit-learn estimator class with a few defaults. :func:`build_estimator` makes the bare
+estimator; :func:`mlgate.modeling.build_model` puts it behind the prepare step, and that
+Pipeline is what ``mlgate tune`` searches and what a train stage fits.
 
 Importing this module is cheap: scikit-learn is imported when an estimator is built.
 """
@@ -19,12 +20,11 @@ from mlgate.errors import ConfigError
 
 @dataclass(frozen=True)
 class Algorithm:
-    """One searchable algorithm: where its estimator lives and which task it serves."""
+    """One algorithm: where its estimator lives, which task it serves, its defaults."""
 
     name: str
     task: str
     estimator: str  # "module:Class"
-    scaled: bool
     defaults: tuple[tuple[str, Any], ...] = ()
 
 
@@ -33,27 +33,18 @@ _ALL = (
         "logistic_regression",
         "classification",
         "sklearn.linear_model:LogisticRegression",
-        scaled=True,
         defaults=(("max_iter", 1000),),
     ),
-    Algorithm(
-        "random_forest", "classification", "sklearn.ensemble:RandomForestClassifier", scaled=False
-    ),
+    Algorithm("random_forest", "classification", "sklearn.ensemble:RandomForestClassifier"),
     Algorithm(
         "hist_gradient_boosting",
         "classification",
         "sklearn.ensemble:HistGradientBoostingClassifier",
-        scaled=False,
     ),
-    Algorithm("ridge", "regression", "sklearn.linear_model:Ridge", scaled=True),
+    Algorithm("ridge", "regression", "sklearn.linear_model:Ridge"),
+    Algorithm("random_forest", "regression", "sklearn.ensemble:RandomForestRegressor"),
     Algorithm(
-        "random_forest", "regression", "sklearn.ensemble:RandomForestRegressor", scaled=False
-    ),
-    Algorithm(
-        "hist_gradient_boosting",
-        "regression",
-        "sklearn.ensemble:HistGradientBoostingRegressor",
-        scaled=False,
+        "hist_gradient_boosting", "regression", "sklearn.ensemble:HistGradientBoostingRegressor"
     ),
 )
 
@@ -84,6 +75,7 @@ def resolve(task: str, name: str) -> Algorithm:
 
 
 def estimator_class(algorithm: Algorithm) -> type:
+    """The scikit-learn estimator class of ``algorithm`` (imported on first use)."""
     module_name, _, class_name = algorithm.estimator.partition(":")
     return getattr(importlib.import_module(module_name), class_name)
 
@@ -111,18 +103,12 @@ def model_params(algorithm: Algorithm, params: dict[str, Any], seed: int | None)
 def build_estimator(
     task: str, algorithm: str, params: dict[str, Any] | None = None, seed: int | None = 0
 ) -> Any:
-    """A scikit-learn Pipeline ``scale -> model`` for ``algorithm`` with ``params`` set.
+    """The unfitted scikit-learn estimator ``algorithm`` names for ``task``, with ``params`` set.
 
     ``algorithm`` is ``logistic_regression`` or ``ridge`` (also ``linear``),
     ``random_forest`` or ``hist_gradient_boosting``, resolved against ``task``. ``seed``
-    becomes ``random_state`` where the estimator has one. This is what a train stage calls
-    with the contents of the tuned-params file:
-    ``build_estimator(task, best["algorithm"], best["params"], seed)``.
+    becomes ``random_state`` where the estimator has one. The estimator expects numeric
+    features: :func:`mlgate.modeling.build_model` puts it behind a prepare step.
     """
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
     chosen = resolve(task, algorithm)
-    model = estimator_class(chosen)(**model_params(chosen, dict(params or {}), seed))
-    scale = StandardScaler() if chosen.scaled else "passthrough"
-    return Pipeline([("scale", scale), ("model", model)])
+    return estimator_class(chosen)(**model_params(chosen, dict(params or {}), seed))
