@@ -48,7 +48,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from mlgate.algorithms import build_estimator
-from mlgate.contract import Contract, from_frame, from_schema
+from mlgate.contract import Contract, from_frame
 from mlgate.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -369,13 +369,7 @@ def project_contract(settings: Settings | None, target: str | None = None) -> Co
         return None
     from dataclasses import replace
 
-    from mlgate.validation.schema_loading import YAML_SUFFIXES, load_schema
-
-    spec: Any = settings.schema
-    if spec.lower().endswith(YAML_SUFFIXES) and not Path(spec).is_absolute():
-        spec = settings.root / spec
-    name, schema = load_schema(spec, settings.root)
-    contract = from_schema(schema, where=name)
+    contract = settings.contract()
     if contract.target is None:
         label = target or settings.target
         return Contract(

@@ -103,10 +103,14 @@ class Settings:
 
 @functools.cache
 def _schema_contract(root: Path, spec: str) -> Contract:
+    """The contract of a project's schema; a relative YAML path is relative to the project."""
     from mlgate.contract import from_schema
-    from mlgate.validation.schema_loading import load_schema
+    from mlgate.validation.schema_loading import YAML_SUFFIXES, load_schema
 
-    name, schema = load_schema(spec, root)
+    source: Any = spec
+    if spec.lower().endswith(YAML_SUFFIXES) and not Path(spec).is_absolute():
+        source = root / spec
+    name, schema = load_schema(source, root)
     return from_schema(schema, name)
 
 

@@ -73,20 +73,6 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _declared_target(settings) -> str | None:
-    """``[tool.mlgate] target`` as the project wrote it, or None when it is absent.
-
-    (``Settings.target`` reads ``"target"`` in both cases, so the table itself is consulted.)
-    """
-    if settings is None:
-        return None
-    import tomllib
-
-    text = (settings.root / "pyproject.toml").read_text(encoding="utf-8")
-    value = tomllib.loads(text).get("tool", {}).get("mlgate", {}).get("target")
-    return None if value is None else str(value)
-
-
 def _prepare_line(preparation) -> str:
     described = preparation.describe()
     line = f"  prepare: {described['source']}"
@@ -130,8 +116,8 @@ def run(args: argparse.Namespace) -> int:
     test_path = Path(pick(args.test, settings and settings.test_data, "--test"))
     contract = project_contract(settings)
     target = pick(
-        args.target or _declared_target(settings) or (contract and contract.target),
-        settings and settings.target,
+        args.target or (settings and settings.target) or (contract and contract.target),
+        "target" if settings else None,
         "--target",
     )
     contract = project_contract(settings, target)  # a target against the schema's fails here

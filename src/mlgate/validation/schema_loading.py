@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,31 +48,16 @@ def _from_yaml(path: Path, pa: Any) -> Any:
 
 
 def _from_module(spec: str, root: Path | None, pa: Any) -> Any:
-    module_name, _, attribute = spec.partition(":")
-    if not module_name or not attribute:
+    from mlgate.project_objects import import_object
+
+    if ":" not in spec:
         raise InputError(
             f"schema '{spec}': expected 'package.module:Model' or a .yaml file",
             hint="e.g. --schema my_project.schema:DatasetSchema",
         )
-    base = (root or Path.cwd()).resolve()
-    for folder in (base / "src", base):
-        if folder.is_dir() and str(folder) not in sys.path:
-            sys.path.insert(0, str(folder))
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as error:  # the user's module may raise anything while importing
-        raise InputError(
-            f"schema '{spec}': module '{module_name}' failed to import "
-            f"({type(error).__name__}: {error})",
-            hint="install the project (pip install -e .) or fix the module; "
-            f"it is looked up on sys.path, {base}/src and {base}",
-        ) from error
-    try:
-        value = module
-        for part in attribute.split("."):
-            value = getattr(value, part)
-    except AttributeError as error:
-        raise InputError(f"schema '{spec}': module '{module_name}' has no '{attribute}'") from error
+    value = import_object(
+        spec, root, what="schema", example="--schema my_project.schema:DatasetSchema"
+    )
     if isinstance(value, type) and issubclass(value, pa.DataFrameModel):
         try:
             return value.to_schema()
