@@ -206,7 +206,7 @@ def resolve_baseline(
     spec = "auto" if spec is None else spec
     text = str(spec)
     if text == "none":
-        return Baseline("none", None, "none (schema checks only, as asked)")
+        return Baseline("none", None, "none (as asked: only the schema is checked)")
     if text == "reference":
         if reference is None or not reference.is_file():
             raise InputError(
@@ -248,7 +248,7 @@ def resolve_baseline(
     return Baseline(
         "none",
         None,
-        "none: first run, so only the schema is checked",
+        "none (first run: only the schema is checked)",
         {
             "hint": "the first promoted champion's training profile becomes the baseline; "
             "or pin one now with `mlgate baseline pin` and commit it"

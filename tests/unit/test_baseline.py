@@ -288,7 +288,7 @@ def test_show_names_the_baseline_and_what_was_passed_over(
 ) -> None:
     assert cli.main(["baseline", "show"]) == 0
     out = capsys.readouterr().out
-    assert "baseline: none: first run" in out and "passed over: no champion yet" in out
+    assert "baseline: none (first run" in out and "passed over: no champion yet" in out
     promote_champion(project)
     capsys.readouterr()
     assert cli.main(["baseline", "show"]) == 0

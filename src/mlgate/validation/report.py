@@ -148,7 +148,7 @@ class Report:
         lines.append(f"Data: {sources}. Checked against {' and '.join(a for a in against if a)}.")
         lines.append("")
         if baseline and not has_profile:
-            lines.append(f"**No baseline**: {baseline['label']}.")
+            lines.append(f"**No baseline** {baseline['label'].removeprefix('none ')}.")
             if baseline.get("hint"):
                 lines.append(
                     f"The distribution checks start once there is one: {baseline['hint']}."
