@@ -13,14 +13,19 @@ from tests.workflows.act_runner import git
 
 @pytest.fixture(scope="session")
 def rendered_workflows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The generated project's ci.yml, rendered with a tag ref and with a commit SHA ref."""
+    """The generated project's ci.yml, rendered with a tag ref and with a commit SHA ref, and
+    for cloud DVC remotes (whose credentials reach the pull on pushes only)."""
     out = tmp_path_factory.mktemp("rendered")
-    tagged = render(out / "tag")
-    pinned = render(out / "sha", mlgate_ref="0123456789abcdef0123456789abcdef01234567")
-    return {
-        "tag": tagged / ".github" / "workflows" / "ci.yml",
-        "sha": pinned / ".github" / "workflows" / "ci.yml",
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    projects = {
+        "tag": render(out / "tag"),
+        "sha": render(out / "sha", mlgate_ref=sha),
+        "s3": render(out / "s3", dvc_remote="s3", dvc_remote_url="s3://b/p", mlgate_ref=sha),
+        "azure": render(
+            out / "azure", dvc_remote="azure", dvc_remote_url="azure://c/p", mlgate_ref=sha
+        ),
     }
+    return {name: path / ".github" / "workflows" / "ci.yml" for name, path in projects.items()}
 
 
 @pytest.fixture(scope="session")

@@ -207,3 +207,29 @@ def test_every_output_is_backed_by_a_step() -> None:
             found = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}", output["value"])
             assert found, f"{path.parent.name}.{name}: {output['value']}"
             assert found.group(1) in ids, f"{path.parent.name}.{name}: no step {found.group(1)}"
+
+
+def test_dvc_remote_credentials_reach_only_the_data_pull_and_only_on_pushes(
+    rendered_workflows: dict[str, Path],
+) -> None:
+    # given the workflows of projects with an s3 and an azure remote
+    expected = {
+        "s3": ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+        "azure": ["AZURE_STORAGE_CONNECTION_STRING"],
+    }
+    for name, secrets in expected.items():
+        jobs = yaml.safe_load(rendered_workflows[name].read_text(encoding="utf-8"))["jobs"]
+        for job_name, job in jobs.items():
+            for step in job["steps"]:
+                env = step.get("env") or {}
+                for secret in secrets:
+                    if secret not in env:
+                        continue
+                    # then only the pipeline's setup step (the DVC pull) gets them, on pushes
+                    assert job_name == "pipeline" and step.get("id") == "setup", (name, step)
+                    assert env[secret] == (
+                        f"${{{{ github.event_name == 'push' && secrets.{secret} || '' }}}}"
+                    )
+        setup = next(s for s in jobs["pipeline"]["steps"] if s.get("id") == "setup")
+        assert set(setup["env"]) == set(secrets)
+    assert "AWS_" not in rendered_workflows["tag"].read_text(encoding="utf-8")
