@@ -159,7 +159,10 @@ def test_champion_scores_a_file_through_predict(project: Project) -> None:
     out.parent.mkdir(exist_ok=True)
     project.check("python", "-m", f"{package}.predict", "data/processed/test.parquet", str(out))
     lines = out.read_text().splitlines()
-    assert lines[0].endswith("prediction") and len(lines) > 50
+    header = lines[0].split(",")
+    assert "prediction" in header and len(lines) > 50
+    if project.task == "classification":
+        assert header[-2:] == ["probability_0", "probability_1"]
 
 
 def test_a_worse_retraining_is_not_promoted_and_the_report_says_why(project: Project) -> None:
