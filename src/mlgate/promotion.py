@@ -100,7 +100,20 @@ class Outcome:
             "mlgate_version": __version__,
         }
         data.update(asdict(self))
+        data["summary"] = self.lines()[0]
+        data["outputs"] = self.outputs()
         return data
+
+    def outputs(self) -> dict[str, str]:
+        """What a CI step outputs for this outcome (``model-version``, ``promoted``, ...)."""
+        found = {"outcome": self.outcome, "promoted": str(self.outcome == "promoted").lower()}
+        if self.version is not None:
+            found["model-version"] = str(self.version)
+        if self.run_id is not None:
+            found["run-id"] = str(self.run_id)
+        if self.champion_after is not None:
+            found["champion-version"] = str(self.champion_after)
+        return found
 
     def lines(self) -> list[str]:
         """Human-readable lines for the terminal."""

@@ -81,26 +81,23 @@ def verdict_of(report: Mapping[str, Any] | None, exit_code: int | None) -> str:
 
 
 def outputs_of(report: Mapping[str, Any] | None) -> dict[str, str]:
-    """The step outputs a report offers: run id, model URI and version, looked up one level deep."""
+    """The step outputs a report offers: its ``outputs`` mapping, then the run id, model URI and
+    version found at its top level or one level deep."""
     found: dict[str, str] = {}
     if not report:
         return found
+    declared = report.get("outputs")
+    if isinstance(declared, Mapping):
+        found.update({str(k): str(v) for k, v in declared.items() if v is not None})
     places = [report] + [v for v in report.values() if isinstance(v, Mapping)]
     for key, output in _OUTPUT_KEYS.items():
+        if output in found:
+            continue
         for place in places:
             value = place.get(key)
             if value is not None and not isinstance(value, Mapping | list):
                 found[output] = str(value).lower() if isinstance(value, bool) else str(value)
                 break
-    if report.get("gate") in ("promote", "rollback"):
-        # A promotion report names the registered version "version" and what happened "outcome".
-        if report.get("version") is not None:
-            found["model-version"] = str(report["version"])
-        if report.get("outcome"):
-            found["outcome"] = str(report["outcome"])
-            found["promoted"] = str(report["outcome"] == "promoted").lower()
-        if report.get("champion_after") is not None:
-            found["champion-version"] = str(report["champion_after"])
     return found
 
 

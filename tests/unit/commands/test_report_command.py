@@ -190,18 +190,21 @@ def test_a_report_without_markdown_is_summarised_from_its_fields(
 
 
 def test_outputs_of_a_promotion_report_name_the_version_and_the_outcome() -> None:
-    # given the report mlgate promote writes when the candidate became champion
-    data = {
-        "gate": "promote",
-        "verdict": "pass",
-        "outcome": "promoted",
-        "version": "3",
-        "run_id": "r3",
-        "champion_before": "2",
-        "champion_after": "3",
-    }
+    from mlgate.promotion import Outcome
 
-    # then the next step gets the model version, the run and whether it was promoted
+    # given the report mlgate promote writes when the candidate became champion
+    data = Outcome(
+        name="bc",
+        action="promote",
+        outcome="promoted",
+        version="3",
+        run_id="r3",
+        champion_before="2",
+        champion_after="3",
+    ).to_report()
+
+    # then the next step gets the model version, the run and whether it was promoted, from the
+    # outputs the report declares (no gate-specific reading)
     assert report.outputs_of(data) == {
         "run-id": "r3",
         "model-version": "3",
