@@ -7,7 +7,9 @@ Each sub-command is a module in :mod:`mlgate.commands` that defines
 * ``run(args) -> int``: the exit code (0 pass, 1 the gate failed, 2 usage or input error).
 
 Modules keep heavy imports (pandas, MLflow, scikit-learn) inside ``run`` so that
-``mlgate --help`` and argument errors stay instant.
+``mlgate --help`` and argument errors stay instant. A gate's ``run`` reads: parse the
+arguments -> :class:`mlgate.context.Context` -> the gate -> :func:`finish` with its
+:class:`mlgate.results.GateResult`.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlgate import __version__
 from mlgate.errors import EXIT_USAGE, MlgateError
+
+if TYPE_CHECKING:
+    from mlgate.results import GateResult
 
 
 def _command_modules() -> list[tuple[str, object]]:
@@ -51,6 +58,36 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub)
         sub.set_defaults(_run=module.run)
     return parser
+
+
+def finish(
+    result: GateResult,
+    json_path: Path | None,
+    markdown_path: Path | None,
+    *,
+    root: Path | None = None,
+    inputs: Iterable[Path | str] = (),
+) -> int:
+    """Write a gate's result (JSON and Markdown, atomically), print its verdict line and where
+    it went, and return its exit code: the same for every gate.
+
+    Paths that are folders, or that name one of ``inputs``, are refused before any write.
+    """
+    from mlgate.data_io import check_writable
+    from mlgate.settings import display_path
+
+    check_writable([json_path, markdown_path], inputs)
+    result.write(json_path, markdown_path)
+    print(result.line())
+    written = [
+        f"{label}: {display_path(path, root)}"
+        for label, path in (("report", json_path), ("summary", markdown_path))
+        if path is not None
+    ]
+    if written:
+        print("  ".join(written))
+    sys.stdout.flush()
+    return result.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ header that looks like data, an extension we do not read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,3 +143,51 @@ def load_frame(data: Any, name: str | None = None) -> tuple[str, pd.DataFrame]:
     raise InputError(
         f"cannot read data of type {type(data).__name__}", hint="pass a DataFrame or a path"
     )
+
+
+def read_document(path: Path | str, what: str, hint: str | None = None) -> dict[str, Any]:
+    """A JSON object from ``path`` (a profile, a report, a run record, ...).
+
+    ``what`` names the document in messages ("baseline profile", "benchmark report"); ``hint``
+    says how to make one. A missing, unreadable, non-JSON or non-object file is an InputError
+    naming the file and what was expected.
+    """
+    import json
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no {what} here", hint=hint)
+    if not path.is_file():
+        raise InputError(f"{path}: is not a file, so not a {what}", hint=hint)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{path}: not a readable JSON {what} ({error})", hint=hint) from error
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{path}: a {what} is a JSON object, this holds a {type(data).__name__}", hint=hint
+        )
+    return data
+
+
+def check_writable(outputs: Iterable[Path | str | None], inputs: Iterable[Path | str] = ()) -> None:
+    """Refuse output paths that are folders or that name one of the inputs.
+
+    A report written over the data it judges would destroy the data; a folder cannot be
+    written as a file. Both are InputErrors naming the path, raised before anything is written.
+    """
+    given = [Path(p).resolve() for p in inputs]
+    for output in outputs:
+        if output is None:
+            continue
+        path = Path(output)
+        if path.is_dir():
+            raise InputError(
+                f"{path}: is a folder; a report is written to a file",
+                hint=f"give a file path, e.g. {path / 'report.json'}",
+            )
+        if path.resolve() in given:
+            raise InputError(
+                f"{path}: is an input of this command; writing the report there would overwrite it",
+                hint="give the report another path",
+            )

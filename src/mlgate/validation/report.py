@@ -6,9 +6,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.reporting import atomic_write_text, markdown_table, to_json, write_json
+
+if TYPE_CHECKING:
+    from mlgate.results import GateResult
 
 LAYERS = ("schema", "distribution", "out_of_distribution", "correlation")
 MARKDOWN_FAILURE_ROWS = 50
@@ -101,15 +104,25 @@ class Report:
             "by_layer": by_layer,
         }
 
-    def verdict_line(self) -> str:
+    def summary(self) -> str:
+        """One line: how many checks passed or failed, on which columns, against what."""
         counts = self.counts()
         if self.passed:
-            return f"validate: pass ({counts['checks']} checks passed)"
-        columns = sorted({c.column for c in self.failures if c.column is not None})
-        named = (
-            f" on {', '.join(columns[:5])}{', ...' if len(columns) > 5 else ''}" if columns else ""
-        )
-        return f"validate: fail ({counts['failed']} of {counts['checks']} checks failed{named})"
+            text = f"{counts['checks']} checks passed"
+        else:
+            columns = sorted({c.column for c in self.failures if c.column is not None})
+            more = ", ..." if len(columns) > 5 else ""
+            named = f" on {', '.join(columns[:5])}{more}" if columns else ""
+            text = f"{counts['failed']} of {counts['checks']} checks failed{named}"
+        baseline = self.baseline or {}
+        if baseline.get("source", "none") != "none":
+            text += f", against {baseline['label']}"
+        elif baseline:
+            text += ", schema only (no baseline yet)"
+        return text
+
+    def verdict_line(self) -> str:
+        return f"validate: {self.verdict} ({self.summary()})"
 
     def to_dict(self) -> dict[str, Any]:
         from mlgate import __version__
@@ -125,6 +138,20 @@ class Report:
             "tolerances": self.tolerances,
             "checks": [check.to_dict() for check in self.checks],
         }
+
+    def to_result(self) -> GateResult:
+        """The report as the gate result every command finishes with."""
+        from mlgate.results import GateResult
+
+        counts = self.counts()
+        return GateResult(
+            gate="validate",
+            passed=self.passed,
+            summary=self.summary(),
+            document=self.to_dict(),
+            markdown=self.to_markdown(),
+            outputs={"checks": str(counts["checks"]), "failed-checks": str(counts["failed"])},
+        )
 
     def to_json(self) -> str:
         return to_json(self.to_dict())
