@@ -40,6 +40,7 @@ from mlgate.metrics import (
 )
 from mlgate.registry import ModelRef, Registry, connect, resolve_model
 from mlgate.reporting import markdown_table, verdict_badge
+from mlgate.results import GateResult
 from mlgate.settings import display_path
 
 THROUGHPUT_MIN_ROWS = 10_000
@@ -216,11 +217,16 @@ def benchmark(
     task: str | None = None,
     train_data: Any = None,
     tracking_uri: str | None = None,
+    registry: Registry | None = None,
     latency_runs: int = 100,
     goals_source: str = "goals",
     new_line: bool = False,
-) -> dict[str, Any]:
-    """Score ``candidate`` (and ``champion``, if any) and judge it; returns the report.
+) -> GateResult:
+    """Score ``candidate`` (and ``champion``, if any) and judge it.
+
+    Returns the gate result: its ``document`` is the JSON report, its ``markdown`` the
+    summary. ``registry`` (a connected :class:`mlgate.registry.Registry`) is used as given;
+    without it one is connected to ``tracking_uri``.
 
     ``data`` and ``train_data`` are DataFrames or paths to Parquet/CSV files. ``champion`` None
     is the bootstrap case: the verdict rests on the goals alone.
@@ -246,7 +252,7 @@ def benchmark(
         train_frame = read_table(train_data) if isinstance(train_data, str | Path) else train_data
         train = _split(train_frame, target, train_source)
 
-    registry = connect(tracking_uri)
+    registry = registry or connect(tracking_uri)
     with tempfile.TemporaryDirectory(prefix="mlgate-benchmark-") as workdir:
         cand = load_model(registry, candidate, Path(workdir))
         task = task or infer_task(cand.model)
@@ -274,7 +280,7 @@ def benchmark(
     ok = goals_module.passed(checks)
     reasons = goals_module.failure_reasons(checks)
     summary = _summary(ok, champ_result, reasons, checks, replaced, new_line)
-    return {
+    report = {
         "gate": "benchmark",
         "verdict": "pass" if ok else "fail",
         "mlgate_version": __version__,
@@ -296,6 +302,14 @@ def benchmark(
         "reasons": reasons,
         "summary": summary,
     }
+    return GateResult(
+        gate="benchmark",
+        passed=ok,
+        summary=summary,
+        document=report,
+        markdown=render_markdown(report),
+        outputs={"run-id": cand_result["run_id"], "model-uri": cand_result["uri"]},
+    )
 
 
 def _identity(loaded: LoadedModel) -> dict[str, Any]:
@@ -472,15 +486,3 @@ def _mermaid(
             "",
         ]
     )
-
-
-def write_reports(
-    report: Mapping[str, Any], json_path: Path | str | None, md_path: Path | str | None
-) -> None:
-    """Write the JSON report and the Markdown summary, each atomically."""
-    from mlgate.reporting import atomic_write_text, write_json
-
-    if json_path:
-        write_json(json_path, report)
-    if md_path:
-        atomic_write_text(md_path, render_markdown(report))

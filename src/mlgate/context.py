@@ -72,9 +72,13 @@ class Context:
         value is a ConfigError naming the option to pass."""
         value = given if given is not None else getattr(self.settings, name, None)
         if value is None and option is not None:
-            where = "the project's settings" if self.settings else "a project ([tool.mlgate])"
+            where = (
+                f"[tool.mlgate] {name} is not set"
+                if self.settings
+                else "there is no project ([tool.mlgate] in pyproject.toml) to take it from"
+            )
             raise ConfigError(
-                f"no {option} given, and {where} do not say",
+                f"no {option} given, and {where}",
                 hint=f"pass {option}, or set [tool.mlgate] {name} in pyproject.toml",
             )
         return value

@@ -46,6 +46,7 @@ from mlgate.registry import (
     resolve_model,
     service_errors,
 )
+from mlgate.results import GateResult
 
 StepHook = Callable[[str], None]
 """Called with a step's name (register, challenger, previous, champion, ...) before its write."""
@@ -158,6 +159,8 @@ def actor() -> str:
 
 def load_report(report: Mapping[str, Any] | Path | str) -> dict[str, Any]:
     """A benchmark report, from a mapping or a JSON file, checked for the keys promote uses."""
+    if isinstance(report, GateResult):
+        report = report.to_dict()
     if isinstance(report, Mapping):
         data, source = dict(report), "benchmark report"
     else:

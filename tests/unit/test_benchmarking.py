@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.benchmarking import benchmark, render_markdown, write_reports
+from mlgate.benchmarking import benchmark, render_markdown
 from mlgate.errors import InputError
 from mlgate.promotion import promote
 from tests.support.training import TARGET, train_and_log
@@ -30,7 +30,7 @@ def test_bootstrap_report_has_every_metric_and_says_it_is_a_bootstrap(
         tracking_uri=sqlite_tracking,
         train_data=breast_cancer_split.train_path,
         **FAST,
-    )
+    ).to_dict()
 
     # then every metric is there, the dummy was fitted on the training data, and it passes
     metrics = report["candidate"]["metrics"]
@@ -58,7 +58,7 @@ def test_report_records_the_champion_version_it_compared_against(
     first = benchmark(
         stump["model_uri"], breast_cancer_split.test_path, TARGET,
         tracking_uri=sqlite_tracking, **FAST,
-    )  # fmt: skip
+    ).to_dict()  # fmt: skip
     promote(stump["model_uri"], first, name="bc", tracking_uri=sqlite_tracking)
 
     # when a strong candidate is benchmarked against models:/bc@champion
@@ -71,7 +71,7 @@ def test_report_records_the_champion_version_it_compared_against(
         goals={"max_regression": {"roc_auc": 0.0}},
         tracking_uri=sqlite_tracking,
         **FAST,
-    )
+    ).to_dict()
 
     # then the champion's identity and scores are in the report, on the same rows
     champion = report["champion"]
@@ -86,7 +86,8 @@ def test_markdown_summary_has_the_comparison_table_and_a_mermaid_chart(
 ):
     # given a failing bootstrap benchmark of a constant model
     record = train_and_log(sqlite_tracking, breast_cancer_split, "constant", tmp_path)
-    report = benchmark(
+    # when the reports are written
+    result = benchmark(
         record["model_uri"],
         breast_cancer_split.test_path,
         TARGET,
@@ -94,14 +95,14 @@ def test_markdown_summary_has_the_comparison_table_and_a_mermaid_chart(
         tracking_uri=sqlite_tracking,
         **FAST,
     )
-
-    # when the reports are written
-    write_reports(report, tmp_path / "out/benchmark.json", tmp_path / "out/benchmark.md")
+    result.write(tmp_path / "out/benchmark.json", tmp_path / "out/benchmark.md")
+    report = result.to_dict()
     markdown = (tmp_path / "out/benchmark.md").read_text(encoding="utf-8")
 
     # then the JSON round-trips and the Markdown shows the table, the reason and a chart
     assert json.loads((tmp_path / "out/benchmark.json").read_text())["verdict"] == "fail"
     assert markdown == render_markdown(report)
+    assert result.outputs == {"run-id": record["run_id"], "model-uri": record["model_uri"]}
     assert "| metric | candidate | champion | dummy | goal | verdict |" in markdown
     assert "| roc_auc | 0.5 | n/a | 0.5 | >= 0.9; worse by <= 0 vs champion | ❌ fail |" in markdown
     assert "**Bootstrap**" in markdown
@@ -131,7 +132,7 @@ def test_regression_model_gets_regression_metrics(sqlite_tracking, tmp_path):
         goals={"min": {"r2": 0.3}, "max": {"rmse": 70}, "min_lift_over_dummy": {"r2": 0.2}},
         tracking_uri=sqlite_tracking,
         **FAST,
-    )
+    ).to_dict()
 
     # then the task is inferred and the regression metrics judge it
     assert report["task"] == "regression"

@@ -45,7 +45,7 @@ class Setup:
             goals=GOALS,
             tracking_uri=self.uri,
             latency_runs=10,
-        )
+        ).to_dict()
 
     def promote(self, record: dict[str, Any], report: dict[str, Any], **kwargs: Any) -> Any:
         return promote(record["model_uri"], report, name=self.name, tracking_uri=self.uri, **kwargs)
