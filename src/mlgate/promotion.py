@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mlgate import __version__, tracking
+from mlgate import tracking
 from mlgate.errors import InputError, ServiceError
 from mlgate.registry import (
     CHALLENGER,
@@ -94,16 +94,44 @@ class Outcome:
     def passed(self) -> bool:
         return self.outcome in ("promoted", "rolled_back")
 
+    def to_result(self) -> GateResult:
+        """The outcome as the gate result every command finishes with."""
+        return GateResult(
+            gate=self.action,
+            passed=self.passed,
+            summary=self.lines()[0],
+            document=asdict(self),
+            markdown=self.markdown(),
+            outputs=self.outputs(),
+        )
+
     def to_report(self) -> dict[str, Any]:
-        data = {
-            "gate": self.action,
-            "verdict": "pass" if self.passed else "fail",
-            "mlgate_version": __version__,
-        }
-        data.update(asdict(self))
-        data["summary"] = self.lines()[0]
-        data["outputs"] = self.outputs()
-        return data
+        """The JSON report (the result's document)."""
+        return self.to_result().to_dict()
+
+    def markdown(self) -> str:
+        """What happened, for the job summary: the verdict, the aliases before and after."""
+        from mlgate.reporting import markdown_table
+
+        title = {
+            "promoted": "✅ promoted",
+            "rolled_back": "✅ rolled back",
+            "registered": "❌ not promoted",
+            "refused": "❌ refused",
+        }[self.outcome]
+        rows = [
+            ("model", self.name),
+            ("version", _v(self.version)),
+            ("run", self.run_id or ""),
+            ("champion", f"{_v(self.champion_before)} -> {_v(self.champion_after)}"),
+        ]
+        lines = [f"## {self.action.capitalize()}: {title}", "", self.lines()[0], ""]
+        lines.append(markdown_table(("", ""), rows).rstrip("\n"))
+        if self.reasons:
+            lines += ["", "Why:", "", *(f"- {reason}" for reason in self.reasons)]
+        if self.steps:
+            lines += ["", "Registry changes, in order: " + "; ".join(self.steps) + "."]
+        return "\n".join(lines) + "\n"
 
     def outputs(self) -> dict[str, str]:
         """What a CI step outputs for this outcome (``model-version``, ``promoted``, ...)."""

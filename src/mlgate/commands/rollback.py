@@ -10,18 +10,24 @@ HELP = "put the previous champion back (the demoted version gets the alias rolle
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", metavar="MODEL", help="registered model (default: model_name)")
     parser.add_argument("--tracking-uri", metavar="URI", help="default: the project's MLflow URI")
+    parser.add_argument(
+        "--output", metavar="JSON", help="rollback report (default: <reports>/rollback.json)"
+    )
+    parser.add_argument(
+        "--summary", metavar="MD", help="Markdown summary (default: <reports>/rollback.md)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlgate import settings as settings_module
-    from mlgate.errors import InputError
+    from mlgate.cli import finish
+    from mlgate.context import Context
     from mlgate.promotion import rollback
 
-    settings = settings_module.load_settings()
-    name = args.name or (settings.model_name if settings else None)
-    if not name:
-        raise InputError("no model name: pass --name MODEL", hint="or set [tool.mlgate] model_name")
-    tracking_uri = args.tracking_uri or settings_module.tracking_uri(settings)
-    outcome = rollback(name, tracking_uri=tracking_uri)
-    print("\n".join(outcome.lines()))
-    return 0
+    ctx = Context.load()
+    name = ctx.model_name(args.name, required=True)
+    json_path, markdown = ctx.report_paths("rollback", args.output, args.summary)
+    outcome = rollback(name, tracking_uri=ctx.registry(args.tracking_uri).uri)
+    code = finish(outcome.to_result(), json_path, markdown, root=ctx.root)
+    for reason in outcome.reasons:
+        print(f"  - {reason}")
+    return code
