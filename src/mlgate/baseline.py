@@ -101,8 +101,6 @@ def _sqlite_file(uri: str) -> Path | None:
 
 def _run_profile(registry: Any, run_id: str) -> dict[str, Any] | None:
     """The profile recorded with a run, or None when the run recorded none."""
-    import mlflow
-
     from mlgate.profiling import check_profile
     from mlgate.registry import service_errors
 
@@ -112,10 +110,7 @@ def _run_profile(registry: Any, run_id: str) -> dict[str, Any] | None:
     if PROFILE_ARTIFACT not in listed:
         return None
     with tempfile.TemporaryDirectory(prefix="mlgate-baseline-") as tmp:
-        with service_errors(registry.uri, f"downloading {PROFILE_ARTIFACT} of run {run_id}"):
-            local = mlflow.artifacts.download_artifacts(
-                run_id=run_id, artifact_path=PROFILE_ARTIFACT, dst_path=tmp
-            )
+        local = registry.download(Path(tmp), run_id=run_id, path=PROFILE_ARTIFACT)
         try:
             profile = json.loads(Path(local).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:

@@ -74,27 +74,10 @@ def _split(frame: Any, target: str, source: str) -> tuple[Any, Any]:
 
 def load_model(registry: Registry, uri: str, workdir: Path) -> LoadedModel:
     """Download a model, measure its size on disk and load it (sklearn flavor if present)."""
-    import mlflow
-
-    from mlgate.registry import service_errors
-
     ref = resolve_model(registry, uri)
-    target = Path(tempfile.mkdtemp(dir=workdir))
-    with service_errors(registry.uri, f"downloading {ref.uri}"):
-        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=ref.uri, dst_path=target))
+    local = registry.download(Path(tempfile.mkdtemp(dir=workdir)), artifact_uri=ref.uri)
     size = sum(p.stat().st_size for p in local.rglob("*") if p.is_file())
-    try:
-        model = mlflow.sklearn.load_model(str(local))
-        flavor = "sklearn"
-    except Exception:
-        try:
-            model = mlflow.pyfunc.load_model(str(local))
-        except Exception as error:
-            raise InputError(
-                f"{ref.uri}: cannot be loaded as an MLflow model ({error})",
-                hint="log the model with mlflow.sklearn.log_model(model, name='model', ...)",
-            ) from error
-        flavor = "python_function"
+    model, flavor = registry.load_model(local)
     return LoadedModel(ref=ref, model=model, size_bytes=size, flavor=flavor)
 
 

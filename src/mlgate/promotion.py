@@ -427,8 +427,6 @@ def _register(
     registry: Registry, ref: Any, name: str, tags: dict[str, str], journal: _Journal
 ) -> str:
     """Create the model version (or reuse the one from the same run) and tag it."""
-    import mlflow
-
     client = registry.client
     if ref.name == name and ref.version:
         for key, value in tags.items():
@@ -442,8 +440,7 @@ def _register(
         for key, value in tags.items():
             client.set_model_version_tag(name, version, key, value)
         return version
-    created = mlflow.register_model(ref.uri, name, tags=tags)
-    version = str(created.version)
+    version = registry.register(ref.uri, name, tags)
     journal.undo.append((f"version v{version}", lambda: client.delete_model_version(name, version)))
     return version
 

@@ -88,10 +88,60 @@ def service_errors(uri: str, action: str) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Registry:
-    """An MLflow client and the URI it talks to (tracking and registry are the same store)."""
+    """The one door to MLflow: a client and the URI it talks to (tracking and registry are the
+    same store), made by :func:`connect` with fail-fast settings. Every MLflow call the gates,
+    tuning, promotion and a project's train and predict stages make goes through it; each
+    method turns MLflow's errors into ServiceError (unreachable) or InputError (not found)."""
 
     client: MlflowClient
     uri: str
+
+    def download(
+        self,
+        destination: Path,
+        *,
+        artifact_uri: str | None = None,
+        run_id: str | None = None,
+        path: str | None = None,
+    ) -> Path:
+        """Artifacts (a model URI, or a path in a run) downloaded into ``destination``."""
+        import mlflow
+
+        what = artifact_uri or f"{path} of run {run_id}"
+        with service_errors(self.uri, f"downloading {what}"):
+            if artifact_uri is not None:
+                local = mlflow.artifacts.download_artifacts(
+                    artifact_uri=artifact_uri, dst_path=str(destination)
+                )
+            else:
+                local = mlflow.artifacts.download_artifacts(
+                    run_id=run_id, artifact_path=path, dst_path=str(destination)
+                )
+        return Path(local)
+
+    def load_model(self, model: str | Path) -> tuple[Any, str]:
+        """A model (URI or downloaded folder) and its flavor: scikit-learn's if it has one,
+        else MLflow's generic python_function. InputError when it is neither."""
+        import mlflow
+
+        try:
+            return mlflow.sklearn.load_model(str(model)), "sklearn"
+        except Exception:
+            try:
+                return mlflow.pyfunc.load_model(str(model)), "python_function"
+            except Exception as error:
+                raise InputError(
+                    f"{model}: cannot be loaded as an MLflow model ({_short(error)})",
+                    hint="log the model with mlflow.sklearn.log_model(model, name='model', ...), "
+                    f"and check that it exists in the registry at {self.uri}",
+                ) from error
+
+    def register(self, model_uri: str, name: str, tags: dict[str, str]) -> str:
+        """A new version of registered model ``name`` for ``model_uri``; its version number."""
+        import mlflow
+
+        with service_errors(self.uri, f"registering {model_uri} as {name!r}"):
+            return str(mlflow.register_model(model_uri, name, tags=tags).version)
 
 
 def connect(tracking_uri: str | None = None) -> Registry:

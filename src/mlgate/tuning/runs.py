@@ -11,8 +11,6 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mlgate.errors import ServiceError
-
 TAG_PARENT = "mlflow.parentRunId"
 TAG_ROLE = "mlgate.role"
 TAG_TRIAL = "mlgate.trial"
@@ -41,16 +39,17 @@ def log_search(
 ) -> dict[str, Any]:
     """Create the search run and its nested trial runs; return where they are.
 
-    Raises ServiceError when the tracking store cannot be reached or refuses the runs.
+    The store is reached through :func:`mlgate.registry.connect` (fail-fast, file store
+    refused). Raises ServiceError when it cannot be reached or refuses the runs.
     """
-    import mlflow
     from mlflow.entities import Metric, Param
-    from mlflow.exceptions import MlflowException
-    from mlflow.tracking import MlflowClient
 
+    from mlgate.registry import connect, service_errors
+
+    registry = connect(tracking_uri)
+    client = registry.client
     now = int(time.time() * 1000)
-    try:
-        client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    with service_errors(registry.uri, "recording the tuning runs"):
         found = client.get_experiment_by_name(experiment)
         experiment_id = found.experiment_id if found else client.create_experiment(experiment)
         parent = client.create_run(
@@ -92,14 +91,8 @@ def log_search(
             )
             client.set_terminated(child.info.run_id, "FINISHED")
         client.set_terminated(parent_id, "FINISHED")
-    except MlflowException as error:
-        raise ServiceError(
-            f"MLflow at {tracking_uri or mlflow.get_tracking_uri()} refused the tuning runs: "
-            f"{error}",
-            hint="check MLFLOW_TRACKING_URI / [tool.mlgate] tracking_uri and that the server is up",
-        ) from error
     return {
-        "tracking_uri": tracking_uri or mlflow.get_tracking_uri(),
+        "tracking_uri": registry.uri,
         "experiment": experiment,
         "experiment_id": experiment_id,
         "parent_run_id": parent_id,

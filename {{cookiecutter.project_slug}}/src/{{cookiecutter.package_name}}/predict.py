@@ -8,20 +8,16 @@ INPUT's columns plus ``prediction``{% if cookiecutter.task == 'classification' %
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import pandas as pd
-from mlgate.settings import tracking_uri
+from mlgate.errors import MlgateError
+from mlgate.stages import load_model
 
 from {{ cookiecutter.package_name }}.config import settings
 from {{ cookiecutter.package_name }}.data import read_table
 from {{ cookiecutter.package_name }}.schema import TARGET
-
-
-def champion_uri() -> str:
-    return f"models:/{settings().model_name}@champion"
 
 
 def predict(model, frame: pd.DataFrame) -> pd.DataFrame:
@@ -42,20 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", type=Path, help="where to write the scored rows (CSV)")
     parser.add_argument("--model-uri", default=None, help="default: models:/<name>@champion")
     args = parser.parse_args(argv)
-
-    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-    import mlflow
-
-    uri = tracking_uri(settings())
-    if uri:
-        mlflow.set_tracking_uri(uri)
-    model_uri = args.model_uri or champion_uri()
     try:
-        model = mlflow.sklearn.load_model(model_uri)
-    except Exception as error:  # MLflow raises several types for a missing model or alias
+        model, model_uri = load_model(settings(), args.model_uri)
+    except MlgateError as error:
         print(
-            f"predict: cannot load {model_uri}: {error}\n"
-            "  hint: run the pipeline and `mlgate promote` first, or pass --model-uri",
+            f"predict: {error}\n  run the pipeline and `mlgate promote` first, or pass --model-uri",
             file=sys.stderr,
         )
         return 2
