@@ -75,7 +75,7 @@ def test_an_unreachable_tracking_server_stops_training_within_seconds(
     params = {"algorithm": "random_forest", "seed": 0, "params": {}}
 
     started = time.perf_counter()
-    with pytest.raises(ServiceError, match="127.0.0.1:9") as caught:
+    with pytest.raises(ServiceError, match=r"127\.0\.0\.1:9") as caught:
         log_training_run(model, frame, settings=settings, params=params, target="segment")
 
     assert time.perf_counter() - started < 30
