@@ -21,7 +21,6 @@ version and run, or the file and its SHA-256), which the validation report shows
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -101,6 +100,7 @@ def _sqlite_file(uri: str) -> Path | None:
 
 def _run_profile(registry: Any, run_id: str) -> dict[str, Any] | None:
     """The profile recorded with a run, or None when the run recorded none."""
+    from mlgate.data_io import read_document
     from mlgate.profiling import check_profile
     from mlgate.registry import service_errors
 
@@ -111,12 +111,7 @@ def _run_profile(registry: Any, run_id: str) -> dict[str, Any] | None:
         return None
     with tempfile.TemporaryDirectory(prefix="mlgate-baseline-") as tmp:
         local = registry.download(Path(tmp), run_id=run_id, path=PROFILE_ARTIFACT)
-        try:
-            profile = json.loads(Path(local).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise InputError(
-                f"run {run_id}: {PROFILE_ARTIFACT} is not a readable profile ({error})"
-            ) from error
+        profile = read_document(local, f"profile recorded with run {run_id}")
     return check_profile(profile, f"run {run_id} {PROFILE_ARTIFACT}")
 
 

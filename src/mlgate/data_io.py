@@ -156,7 +156,7 @@ def read_document(path: Path | str, what: str, hint: str | None = None) -> dict[
 
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no {what} here", hint=hint)
+        raise InputError(f"{path}: no such {what}", hint=hint)
     if not path.is_file():
         raise InputError(f"{path}: is not a file, so not a {what}", hint=hint)
     try:

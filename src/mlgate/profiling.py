@@ -368,17 +368,9 @@ def _preview(columns: Any, limit: int = 8) -> str:
 
 def load_profile(path: Path | str) -> dict[str, Any]:
     """Read a profile written by ``mlgate profile``, refusing other files and other versions."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            f"{path}: no such baseline profile", hint="build it with `mlgate profile DATA -o PATH`"
-        )
-    try:
-        profile = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(
-            f"{path}: is not a JSON profile ({error})", hint="rebuild it with `mlgate profile`"
-        ) from error
+    from mlgate.data_io import read_document
+
+    profile = read_document(path, "profile", hint="build it with `mlgate profile DATA -o PATH`")
     return check_profile(profile, str(path))
 
 

@@ -192,17 +192,13 @@ def load_report(report: Mapping[str, Any] | Path | str) -> dict[str, Any]:
     if isinstance(report, Mapping):
         data, source = dict(report), "benchmark report"
     else:
-        path = Path(report)
-        source = str(path)
-        if not path.is_file():
-            raise InputError(
-                f"{path}: no benchmark report", hint="run mlgate benchmark first, or pass --report"
-            )
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise InputError(f"{path}: not a readable JSON report ({error})") from error
-    if not isinstance(data, dict) or data.get("gate") != "benchmark":
+        from mlgate.data_io import read_document
+
+        source = str(report)
+        data = read_document(
+            report, "benchmark report", hint="run mlgate benchmark first, or pass --report"
+        )
+    if data.get("gate") != "benchmark":
         raise InputError(
             f'{source}: not a benchmark report (no "gate": "benchmark")',
             hint="pass the JSON written by mlgate benchmark --report",

@@ -14,7 +14,6 @@ errors into :class:`~mlgate.errors.ServiceError` naming the URI.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -269,25 +268,16 @@ def resolve_model(registry: Registry, uri: str) -> ModelRef:
     return ModelRef(uri=uri)
 
 
-def version_tags(registry: Registry, name: str, version: str) -> dict[str, str]:
-    """The tags on one model version."""
-    with service_errors(registry.uri, f"reading {name} version {version}"):
-        return dict(registry.client.get_model_version(name, version).tags or {})
-
-
 def load_run_record(path: Path | str) -> dict[str, Any]:
     """The JSON a train stage writes (see :data:`mlgate.tracking.RUN_RECORD_KEYS`)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            f"{path}: no training run record",
-            hint="run the train stage first (dvc repro train), or pass --candidate MODEL_URI",
-        )
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputError(f"{path}: not a readable JSON run record ({error})") from error
-    if not isinstance(record, dict) or not (record.get("model_uri") or record.get("run_id")):
+    from mlgate.data_io import read_document
+
+    record = read_document(
+        path,
+        "training run record",
+        hint="run the train stage first (dvc repro train), or pass --candidate MODEL_URI",
+    )
+    if not (record.get("model_uri") or record.get("run_id")):
         raise InputError(
             f"{path}: the run record has neither 'model_uri' nor 'run_id'",
             hint=f"a train stage writes the keys {', '.join(tracking.RUN_RECORD_KEYS)}",

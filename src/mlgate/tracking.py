@@ -64,14 +64,12 @@ def lineage_tags(root: Path | str, data_path: Path | str, params: Any) -> dict[s
     """Tags for a training run: git commit (and dirtiness), data hash and path, params hash."""
     root = Path(root)
     data_path = Path(data_path)
+    from mlgate.settings import display_path
+
     commit, dirty = git_state(root)
-    try:
-        shown_path = str(data_path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        shown_path = str(data_path)
     tags = {
         TAG_DATA_HASH: file_md5(data_path),
-        TAG_DATA_PATH: shown_path,
+        TAG_DATA_PATH: display_path(data_path, root),
         TAG_PARAMS_HASH: params_hash(params),
         TAG_GIT_COMMIT: commit or "unknown",
     }

@@ -137,7 +137,7 @@ def test_lineage_needs_a_model_or_a_name():
 
 def test_run_record_errors_name_the_file(tmp_path):
     missing = tmp_path / "train.json"
-    with pytest.raises(InputError, match="no training run record"):
+    with pytest.raises(InputError, match="no such training run record"):
         load_run_record(missing)
     missing.write_text("{not json")
     with pytest.raises(InputError, match="not a readable JSON"):

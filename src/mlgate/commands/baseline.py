@@ -41,9 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlgate.settings import load_settings
+    from mlgate.context import Context
 
-    settings = load_settings()
+    ctx = Context.load()
+    settings = ctx.settings
     if settings is None:
         raise ConfigError(
             "mlgate baseline works inside a project ([tool.mlgate] in pyproject.toml)",
@@ -51,14 +52,14 @@ def run(args: argparse.Namespace) -> int:
             "it to `mlgate validate --baseline FILE`",
         )
     if args.action == "show":
-        return _show(args, settings)
-    return _pin(args, settings)
+        return _show(args, ctx)
+    return _pin(args, ctx)
 
 
-def _show(args: argparse.Namespace, settings) -> int:
+def _show(args: argparse.Namespace, ctx) -> int:
     from mlgate.baseline import resolve_baseline
-    from mlgate.settings import tracking_uri
 
+    settings = ctx.settings
     columns = None
     if settings.train_data is not None and settings.train_data.is_file():
         from mlgate.data_io import read_table
@@ -66,8 +67,8 @@ def _show(args: argparse.Namespace, settings) -> int:
         columns = read_table(settings.train_data).columns
     found = resolve_baseline(
         args.baseline,
-        tracking_uri=tracking_uri(settings),
-        model_name=settings.model_name,
+        tracking_uri=ctx.tracking_uri(),
+        model_name=ctx.model_name(),
         reference=settings.reference_profile,
         columns=columns,
         root=settings.root,
@@ -81,15 +82,15 @@ def _show(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _pin(args: argparse.Namespace, settings) -> int:
+def _pin(args: argparse.Namespace, ctx) -> int:
     from datetime import UTC, datetime
 
     from mlgate.baseline import from_model
     from mlgate.profiling import build_profile
     from mlgate.registry import CHAMPION
     from mlgate.reporting import write_json
-    from mlgate.settings import display_path, tracking_uri
 
+    settings = ctx.settings
     output = args.output or settings.reference_profile
     if output is None:
         raise ConfigError(
@@ -99,7 +100,7 @@ def _pin(args: argparse.Namespace, settings) -> int:
     source = args.source
     if source == "champion" or (source or "").startswith(("models:/", "runs:/")):
         uri = f"models:/{settings.model_name}@{CHAMPION}" if source == "champion" else source
-        found = from_model(uri, tracking_uri(settings))
+        found = from_model(uri, ctx.tracking_uri())
         profile = dict(found.profile or {})
         origin = found.label
     else:
@@ -112,13 +113,13 @@ def _pin(args: argparse.Namespace, settings) -> int:
             target=settings.target_column(),
             roles=contract.roles() if contract is not None else None,
         )
-        origin = display_path(data, settings.root)
+        origin = ctx.shown(data)
     profile["pinned"] = {
         "from": origin,
         "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     write_json(output, profile)
-    shown = display_path(output, settings.root)
+    shown = ctx.shown(output)
     print(
         f"baseline: pinned {shown} from {origin} ({profile['rows']} rows, "
         f"{len(profile['columns'])} columns)\n"

@@ -20,13 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlgate import settings as settings_module
+    from mlgate.context import Context
     from mlgate.registry import format_lineage, lineage
     from mlgate.reporting import to_json
 
-    settings = settings_module.load_settings()
-    name = args.name or (settings.model_name if settings else None)
-    tracking_uri = args.tracking_uri or settings_module.tracking_uri(settings)
-    chain = lineage(args.model_uri, name=name, tracking_uri=tracking_uri)
+    ctx = Context.load()
+    chain = lineage(
+        args.model_uri,
+        name=ctx.model_name(args.name),
+        tracking_uri=ctx.registry(args.tracking_uri).uri,
+    )
     print(to_json(chain) if args.json else format_lineage(chain), end="")
     return 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mlgate.errors import InputError
-
 HELP = "build the profile (statistics, categories, correlations) of a training table"
 
 
@@ -30,39 +28,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         help="where to write the JSON profile "
-        "(default: [tool.mlgate] profile in a project, else profile.json)",
+        "(default: [tool.mlgate] profile in a project, else reports/profile.json)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from mlgate.context import Context
+    from mlgate.data_io import check_writable
     from mlgate.profiling import build_profile
     from mlgate.reporting import write_json
-    from mlgate.settings import load_settings
 
-    settings = load_settings()
-    data = args.data or (settings.train_data if settings else None)
-    if data is None:
-        raise InputError(
-            "no data to profile", hint="give a CSV or Parquet file, or run inside an mlgate project"
-        )
+    ctx = Context.load()
+    data = Path(ctx.setting("train_data", args.data, "DATA"))
     contract = None
     if args.schema:
         from mlgate.contract import from_schema
         from mlgate.validation.schema_loading import load_schema
 
-        name, schema = load_schema(args.schema, settings.root if settings else None)
+        name, schema = load_schema(args.schema, ctx.root)
         contract = from_schema(schema, name)
-    elif settings is not None:
-        contract = settings.contract()
-    target = args.target or (settings.target if settings else None)
+    elif ctx.settings is not None:
+        contract = ctx.settings.contract()
+    target = args.target or (ctx.settings.target if ctx.settings else None)
     if target is None and contract is not None:
         target = contract.target
-    output = args.output or (settings.profile if settings and settings.profile else "profile.json")
-    roles = contract.roles() if contract is not None else None
-    profile = build_profile(Path(data), target=target, roles=roles)
+    output = (
+        Path(args.output) if args.output else ctx.setting("profile") or ctx.reports / "profile.json"
+    )
+    check_writable([output], [data])
+    profile = build_profile(data, target=target, roles=contract.roles() if contract else None)
     write_json(output, profile)
     print(
-        f"profile: wrote {output} ({profile['rows']} rows, {len(profile['columns'])} columns, "
-        f"target {target or 'none'})"
+        f"profile: wrote {ctx.shown(output)} ({profile['rows']} rows, "
+        f"{len(profile['columns'])} columns, target {target or 'none'})"
     )
     return 0

@@ -13,7 +13,6 @@ All functions here are pure (data in, data out) apart from :func:`read_best_para
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,17 +60,12 @@ def best_document(
 
 def read_best_params(path: Path | str) -> dict[str, Any]:
     """Read a tuned-params file written by ``mlgate tune``, checking its shape."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise InputError(
-            f"{path}: no such tuned-params file",
-            hint="run `mlgate tune` (or `dvc repro tune`) first",
-        ) from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"{path}: not a readable JSON tuned-params file ({error})") from error
-    missing = [key for key in BEST_KEYS if not isinstance(data, dict) or key not in data]
+    from mlgate.data_io import read_document
+
+    data = read_document(
+        path, "tuned-params file", hint="run `mlgate tune` (or `dvc repro tune`) first"
+    )
+    missing = [key for key in BEST_KEYS if key not in data]
     if missing:
         raise InputError(
             f"{path}: tuned-params file lacks {', '.join(missing)}",

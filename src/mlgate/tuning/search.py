@@ -28,13 +28,10 @@ from sklearn.model_selection import (
     StratifiedKFold,
     cross_val_score,
 )
-from sklearn.utils._param_validation import Interval
 
 from mlgate.algorithms import estimator_class
 from mlgate.modeling import build_model
 from mlgate.tuning.space import Space, TuneConfig, distributions
-
-BatchCallback = Callable[[dict[str, Any], int, int], None]
 
 
 class BatchedRandomSearchCV(RandomizedSearchCV):
@@ -47,8 +44,10 @@ class BatchedRandomSearchCV(RandomizedSearchCV):
 
     _parameter_constraints: ClassVar[dict] = {
         **RandomizedSearchCV._parameter_constraints,
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_seconds": [None, Interval(Real, 0, None, closed="left")],
+        # types only (scikit-learn's Interval constraint is private API); the ranges are
+        # checked when the search runs
+        "batch_size": [Integral],
+        "max_seconds": [None, Real],
         "on_batch": [None, callable],
     }
 
@@ -90,6 +89,10 @@ class BatchedRandomSearchCV(RandomizedSearchCV):
         self.on_batch = on_batch
 
     def _run_search(self, evaluate_candidates, **_context):
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.max_seconds is not None and self.max_seconds < 0:
+            raise ValueError(f"max_seconds must be at least 0, got {self.max_seconds}")
         sampler = ParameterSampler(
             self.param_distributions, self.n_iter, random_state=self.random_state
         )

@@ -68,4 +68,4 @@ def test_a_stale_report_exits_2_and_changes_nothing(gate_project, capsys):
 def test_missing_report_exits_2(gate_project, capsys):
     gate_project.train("strong")
     assert main(["promote"]) == 2
-    assert "no benchmark report" in capsys.readouterr().err
+    assert "no such benchmark report" in capsys.readouterr().err

@@ -104,7 +104,7 @@ def test_corrupted_data_fails_with_reports_written(
             "absent.csv: no such file",
         ),
         (["validate", "--schema", "bcproject.nope:Schema"], "failed to import"),
-        (["validate", "--baseline", "params.yaml"], "not a JSON profile"),
+        (["validate", "--baseline", "params.yaml"], "not a readable JSON profile"),
         (["profile", "--target", "price"], "no target column 'price'"),
         (["validate", "--config", "params.yaml:nothing"], "has no section 'nothing'"),
     ],
