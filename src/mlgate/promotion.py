@@ -284,16 +284,37 @@ def _against(champion: Mapping[str, Any] | None, report: Mapping[str, Any]) -> s
 
 
 class _Journal:
-    """The writes done so far, and how to undo each, newest first."""
+    """The registry writes of one promotion or rollback, in order, and how to undo each."""
 
-    def __init__(self, hook: StepHook | None) -> None:
+    def __init__(
+        self,
+        hook: StepHook | None,
+        registry: Registry,
+        name: str,
+        old_aliases: Mapping[str, str],
+        steps: list[str],
+    ) -> None:
         self.hook = hook
-        self.done: list[str] = []
+        self.registry = registry
+        self.name = name
+        self.old_aliases = dict(old_aliases)
+        self.steps = steps
         self.undo: list[tuple[str, Callable[[], None]]] = []
 
     def step(self, name: str) -> None:
         if self.hook is not None:
             self.hook(name)
+
+    def set_alias(self, alias: str, version: str, *, undoable: bool = True) -> None:
+        """Point ``alias`` at ``version``, recording the step and (unless it is the last write)
+        how to put the alias back."""
+        self.step(alias)
+        self.registry.client.set_registered_model_alias(self.name, alias, version)
+        if undoable:
+            previous = self.old_aliases.get(alias)
+            restore = _restore_alias(self.registry, self.name, alias, previous)
+            self.undo.append((f"alias {alias} -> v{version}", restore))
+        self.steps.append(f"alias {alias} -> v{version}")
 
     def rollback(self) -> list[str]:
         """Undo what was done; returns what could not be undone."""
@@ -333,7 +354,6 @@ def promote(
     """
     data = load_report(report)
     registry = connect(tracking_uri)
-    client = registry.client
     ref = resolve_model(registry, candidate)
     _check_candidate(data, ref)
     expected = _expected_champion(data, name)
@@ -343,22 +363,13 @@ def promote(
     outcome = Outcome(
         name=name, action="promote", outcome="refused", run_id=ref.run_id, champion_before=before
     )
-    journal = _Journal(on_step)
+    journal = _Journal(on_step, registry, name, old_aliases, outcome.steps)
     try:
         journal.step("register")
         version = _register(registry, ref, name, tags, journal)
         outcome.version = version
         outcome.steps.append(f"registered v{version}")
-
-        journal.step("challenger")
-        client.set_registered_model_alias(name, CHALLENGER, version)
-        journal.undo.append(
-            (
-                f"alias {CHALLENGER} -> v{version}",
-                _restore_alias(registry, name, CHALLENGER, old_aliases.get(CHALLENGER)),
-            )
-        )
-        outcome.steps.append(f"alias {CHALLENGER} -> v{version}")
+        journal.set_alias(CHALLENGER, version)
 
         if data["verdict"] != "pass":
             outcome.outcome = "registered"
@@ -368,20 +379,9 @@ def promote(
 
         _check_champion(registry, name, expected, data["_source"])
         if before is not None and before != version:
-            journal.step("previous")
-            client.set_registered_model_alias(name, PREVIOUS, before)
-            journal.undo.append(
-                (
-                    f"alias {PREVIOUS} -> v{before}",
-                    _restore_alias(registry, name, PREVIOUS, old_aliases.get(PREVIOUS)),
-                )
-            )
-            outcome.steps.append(f"alias {PREVIOUS} -> v{before}")
+            journal.set_alias(PREVIOUS, before)
             outcome.previous = before
-
-        journal.step(CHAMPION)
-        client.set_registered_model_alias(name, CHAMPION, version)
-        outcome.steps.append(f"alias {CHAMPION} -> v{version}")
+        journal.set_alias(CHAMPION, version, undoable=False)
     except StaleReportError:
         left = journal.rollback()
         if left:
@@ -459,23 +459,13 @@ def rollback(
     if target == champion:
         raise InputError(f"{name!r}: '{PREVIOUS}' and '{CHAMPION}' are both v{target}")
     outcome = Outcome(name=name, action="rollback", outcome="refused", champion_before=champion)
-    journal = _Journal(on_step)
+    journal = _Journal(on_step, registry, name, current, outcome.steps)
     try:
         if champion is not None:
-            journal.step(ROLLED_BACK)
-            client.set_registered_model_alias(name, ROLLED_BACK, champion)
-            journal.undo.append(
-                (
-                    f"alias {ROLLED_BACK} -> v{champion}",
-                    _restore_alias(registry, name, ROLLED_BACK, current.get(ROLLED_BACK)),
-                )
-            )
+            journal.set_alias(ROLLED_BACK, champion)
             client.set_model_version_tag(name, champion, TAG_ROLLED_BACK_AT, _now())
             client.set_model_version_tag(name, champion, TAG_ROLLED_BACK_BY, actor())
-            outcome.steps.append(f"alias {ROLLED_BACK} -> v{champion}")
-        journal.step(CHAMPION)
-        client.set_registered_model_alias(name, CHAMPION, target)
-        outcome.steps.append(f"alias {CHAMPION} -> v{target}")
+        journal.set_alias(CHAMPION, target, undoable=False)
     except Exception as error:
         left = journal.rollback()
         raise _failed(registry, name, champion, error, left, outcome.steps) from error

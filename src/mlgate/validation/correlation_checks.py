@@ -70,40 +70,33 @@ def correlation_checks(
     matrix = correlation_matrix(values)
     position = {c: base_columns.index(c) for c in columns}
     results = []
+
+    def change(column: str, other: str, check: str, base_r, r: float, tolerance) -> None:
+        """One correlation compared with the baseline's (skipped when off or undefined)."""
+        if tolerance is None or base_r is None or r != r:
+            return
+        effect, p = stats.correlation_change(base_r, base_n, r, n)
+        results.append(
+            CheckResult(
+                LAYER, dataset, column, check,
+                passed=True,
+                baseline=base_r, observed=r, tolerance=tolerance, effect=effect, p_value=p,
+                other_column=other,
+            )
+        )  # fmt: skip
+
     if with_target:
         k = len(columns)
         for i, column in enumerate(columns):
             tolerance = tolerances.get("target_correlation", column)
-            base_r = base_target.get(column)
-            r = float(matrix[i, k])
-            if tolerance is None or base_r is None or r != r:
-                continue
-            effect, p = stats.correlation_change(base_r, base_n, r, n)
-            results.append(
-                CheckResult(
-                    LAYER, dataset, column, "target_correlation",
-                    passed=True,
-                    baseline=base_r, observed=r, tolerance=tolerance, effect=effect, p_value=p,
-                    other_column=str(target),
-                )
-            )  # fmt: skip
+            change(column, str(target), "target_correlation", base_target.get(column),
+                   float(matrix[i, k]), tolerance)  # fmt: skip
     for i, first in enumerate(columns):
         for j in range(i + 1, len(columns)):
             second = columns[j]
-            tolerance = _pair_tolerance(tolerances, first, second)
             base_r = base_matrix[position[first]][position[second]]
-            r = float(matrix[i, j])
-            if tolerance is None or base_r is None or r != r:
-                continue
-            effect, p = stats.correlation_change(base_r, base_n, r, n)
-            results.append(
-                CheckResult(
-                    LAYER, dataset, first, "feature_correlation",
-                    passed=True,
-                    baseline=base_r, observed=r, tolerance=tolerance, effect=effect, p_value=p,
-                    other_column=second,
-                )
-            )  # fmt: skip
+            tolerance = _pair_tolerance(tolerances, first, second)
+            change(first, second, "feature_correlation", base_r, float(matrix[i, j]), tolerance)
     return results
 
 
