@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Iterable, Sequence
@@ -104,6 +105,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"mlgate {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, or an input no check foresaw: never a traceback
+        if os.environ.get("MLGATE_DEBUG"):
+            raise
+        where = _innermost_frame(error)
+        print(
+            f"mlgate {args.command}: error: unexpected {type(error).__name__}: {error}"
+            f"{where}\n  hint: this is a bug in mlgate or an input it does not check yet; "
+            "rerun with MLGATE_DEBUG=1 for the traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+
+def _innermost_frame(error: BaseException) -> str:
+    """Where an unexpected error was raised, as ' (at file:line)'."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" (at {Path(last.filename).name}:{last.lineno})"
 
 
 if __name__ == "__main__":

@@ -94,8 +94,20 @@ def _read_csv(path: Path, pd: Any) -> pd.DataFrame:
     return frame
 
 
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
 def _check_header(path: Path, columns: list[str]) -> None:
-    """Refuse headers that cannot be column names: numbers, blanks or duplicates."""
+    """Refuse headers that cannot be column names: numbers, blanks, duplicates, or one name
+    that is really several joined by another separator."""
+    if len(columns) == 1:
+        for separator, name in SEPARATORS.items():
+            if separator in columns[0]:
+                raise InputError(
+                    f"{path}: has one column named {columns[0][:60]!r}: the file seems to "
+                    f"separate its fields with {name}, not commas",
+                    hint="save it as a comma-separated CSV (or as Parquet)",
+                )
     unnamed = [c for c in columns if c.startswith("Unnamed: ")]
     if unnamed and len(unnamed) == len(columns):
         raise InputError(

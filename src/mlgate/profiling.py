@@ -68,6 +68,8 @@ def column_kind(series: pd.Series) -> str:
         return "categorical"
     if types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
         return "numeric"
+    if types.is_object_dtype(dtype) and not _holds_scalars(series):
+        return "other"  # nested values (Parquet structs, lists): no categories to count
     if (
         isinstance(dtype, pd.CategoricalDtype)
         or types.is_string_dtype(dtype)
@@ -77,11 +79,28 @@ def column_kind(series: pd.Series) -> str:
     return "other"
 
 
+def _holds_scalars(series: pd.Series) -> bool:
+    """Whether an object column's first values are scalars (text, numbers), not containers."""
+    for value in series.dropna().head(100):
+        if not isinstance(value, str | int | float | bool | bytes):
+            return False
+    return True
+
+
 def numeric_values(series: pd.Series) -> np.ndarray:
     """The column as float64, missing values as NaN (no copy for a float64 column)."""
     import numpy as np
 
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def finite_values(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """``values`` with +-inf made NaN (statistics ignore them), and how many there were."""
+    import numpy as np
+
+    infinite = np.isinf(values)
+    count = int(np.count_nonzero(infinite))
+    return (np.where(infinite, np.nan, values) if count else values), count
 
 
 def category_counts(series: pd.Series) -> dict[str, int]:
@@ -106,9 +125,16 @@ def content_hash(df: pd.DataFrame, hashes: np.ndarray | None = None) -> str:
 
 
 def row_hashes(df: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per row; equal rows have equal hashes."""
+    """One 64-bit hash per row; equal rows have equal hashes.
+
+    Nested values (Parquet structs and lists) are hashed by their text, as pandas cannot hash
+    containers.
+    """
     import pandas as pd
 
+    nested = [c for c in df.columns if df[c].dtype == object and not _holds_scalars(df[c])]
+    if nested:
+        df = df.assign(**{str(c): df[c].map(repr) for c in nested})
     return pd.util.hash_pandas_object(df, index=False).to_numpy()
 
 
@@ -156,16 +182,17 @@ def _decile_bins(x: np.ndarray) -> dict[str, list[float]]:
 def numeric_profile(series: pd.Series) -> dict[str, Any]:
     import numpy as np
 
-    x = numeric_values(series)
-    missing = np.isnan(x)
-    nulls = int(missing.sum())
-    x = x[~missing] if nulls else x
+    raw = numeric_values(series)
+    nulls = int(np.isnan(raw).sum())
+    x, infinities = finite_values(raw)
+    x = x[~np.isnan(x)] if nulls or infinities else x
     entry: dict[str, Any] = {
         "kind": "numeric",
         "dtype": str(series.dtype),
         "count": int(x.size),
         "nulls": nulls,
         "null_rate": nulls / len(series),
+        "infinities": infinities,
     }
     if x.size == 0:
         return entry
@@ -288,6 +315,12 @@ def build_profile(
             f"{name}: has no target column '{target}' (columns: {_preview(df.columns)})",
             hint="name the label column with --target, or set [tool.mlgate] target",
         )
+    if target is not None and df[target].isna().all():
+        raise InputError(
+            f"{name}: the target '{target}' is missing in every one of its {len(df)} rows: "
+            "there is nothing to profile the labels on",
+            hint="profile labelled data, or leave out --target for unlabelled data",
+        )
     hashes = row_hashes(df)
     columns: dict[str, Any] = {}
     numeric: list[str] = []
@@ -336,7 +369,9 @@ def clip_to_fences(x: np.ndarray, entry: dict[str, Any] | None) -> np.ndarray:
 def _correlations(
     df: pd.DataFrame, numeric: list[str], target: str | None, columns: dict[str, Any]
 ) -> dict[str, Any]:
-    arrays = [clip_to_fences(numeric_values(df[c]), columns[str(c)]) for c in numeric]
+    arrays = [
+        clip_to_fences(finite_values(numeric_values(df[c]))[0], columns[str(c)]) for c in numeric
+    ]
     coded = target_codes(df[target]) if target is not None else None
     if coded is not None:
         arrays.append(
@@ -384,4 +419,59 @@ def check_profile(profile: Any, name: str = "baseline") -> dict[str, Any]:
             f"(this mlgate reads {FORMAT_VERSION})",
             hint="rebuild the profile with this version of `mlgate profile`",
         )
+    problem = _profile_problem(profile)
+    if problem is not None:
+        raise InputError(
+            f"{name}: {problem}",
+            hint="rebuild it with `mlgate profile` (or `mlgate baseline pin`); do not edit it",
+        )
     return profile
+
+
+NUMERIC_KEYS = ("mean", "std", "min", "q1", "median", "q3", "max", "iqr", "lower_fence",
+                "upper_fence", "outside_fences_rate", "kurtosis")  # fmt: skip
+COUNT_KEYS = ("count", "nulls")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _profile_problem(profile: dict[str, Any]) -> str | None:
+    """What makes a profile unusable (a hand edit, a truncated file), or None when it is whole."""
+    if not _is_number(profile.get("rows")) or profile["rows"] < 1:
+        return "'rows' must be a positive number"
+    columns = profile.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        return "'columns' must map column names to their statistics"
+    for column, entry in columns.items():
+        where = f"column '{column}'"
+        if not isinstance(entry, dict) or entry.get("kind") not in (
+            "numeric",
+            "categorical",
+            "other",
+        ):
+            return f"{where}: 'kind' must be numeric, categorical or other"
+        if not isinstance(entry.get("dtype"), str):
+            return f"{where}: 'dtype' must be the column's type as text"
+        for key in (*COUNT_KEYS, "null_rate"):
+            if not _is_number(entry.get(key)):
+                return f"{where}: '{key}' must be a number, got {entry.get(key)!r}"
+        if entry["kind"] == "numeric" and entry["count"] > 0:
+            for key in NUMERIC_KEYS:
+                if not _is_number(entry.get(key)):
+                    return f"{where}: '{key}' must be a number, got {entry.get(key)!r}"
+            shares = entry.get("quartile_shares")
+            if not isinstance(shares, list) or len(shares) != 3 or not all(map(_is_number, shares)):
+                return f"{where}: 'quartile_shares' must be three numbers"
+            bins = entry.get("bins")
+            if not isinstance(bins, dict) or not all(
+                isinstance(bins.get(k), list) and all(map(_is_number, bins[k]))
+                for k in ("edges", "fractions")
+            ):
+                return f"{where}: 'bins' must hold lists of numbers 'edges' and 'fractions'"
+        if entry["kind"] == "categorical":
+            frequencies = entry.get("frequencies")
+            if not isinstance(frequencies, dict) or not all(map(_is_number, frequencies.values())):
+                return f"{where}: 'frequencies' must map categories to shares"
+    return None

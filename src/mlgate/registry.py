@@ -161,10 +161,30 @@ def connect(tracking_uri: str | None = None) -> Registry:
         )
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
-    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    _check_sqlite_file(uri)
     with service_errors(uri, "connecting to the registry"):
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
         client.search_registered_models(max_results=1)
     return Registry(client=client, uri=uri)
+
+
+def _check_sqlite_file(uri: str) -> None:
+    """A local sqlite store that is not a database (truncated, overwritten) is named as such."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix):
+        return
+    path = Path(uri[len(prefix) :].split("?", 1)[0])
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise ServiceError(
+            f"MLflow store {path} is not an SQLite database (damaged or replaced); "
+            "nothing was read or written",
+            hint="restore it from a backup, or move it away to start a new, empty store "
+            "(the runs and registered models in it are then gone)",
+        )
 
 
 def _error_code(error: BaseException) -> str | None:

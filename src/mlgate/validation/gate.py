@@ -65,6 +65,8 @@ def validate(
     if profile is not None:
         for name, df in frames:
             _check_same_columns(name, df, profile, baseline.label)
+            _check_enough_to_judge(name, df, profile)
+    _check_overrides(resolved, frames, profile)
 
     report = Report(
         schema=schema_name,
@@ -126,6 +128,45 @@ def _check_same_columns(
         )
 
 
+MIN_ROWS = 5
+"""Fewer rows than this cannot be compared with a baseline: every statistic would be noise."""
+
+
+def _check_enough_to_judge(name: str, df: pd.DataFrame, profile: dict[str, Any]) -> None:
+    """Too little data to judge is said as such, never a pass and never a false alarm."""
+    if len(df) < MIN_ROWS:
+        raise InputError(
+            f"{name}: {len(df)} row(s) are too few to compare with the baseline "
+            f"(at least {MIN_ROWS} are needed); nothing was judged",
+            hint="validate a whole batch, or run with --baseline none for the schema alone",
+        )
+    target = profile.get("target")
+    if target is not None and target in df.columns and df[target].isna().all():
+        raise InputError(
+            f"{name}: the target '{target}' is missing in every row, so the labels cannot be "
+            "compared with the baseline; nothing was judged",
+            hint="validate labelled data, or a baseline profiled without --target",
+        )
+
+
+def _check_overrides(
+    tolerances: Tolerances, frames: list[tuple[str, Any]], profile: dict[str, Any] | None
+) -> None:
+    """A per-column tolerance for a column that exists nowhere is a typo, not a no-op."""
+    known = {str(c) for _, df in frames for c in df.columns}
+    known |= set((profile or {}).get("columns", {}))
+    unknown = sorted(set(tolerances.columns) - known)
+    if unknown:
+        from mlgate.errors import ConfigError
+
+        also = f" (also: {', '.join(unknown[1:])})" if len(unknown) > 1 else ""
+        listed = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+        raise ConfigError(
+            f"tolerances: columns.{unknown[0]} names no column of the data or the baseline{also}",
+            hint=f"columns are: {listed}",
+        )
+
+
 def baseline_checks(
     name: str,
     df: pd.DataFrame,
@@ -172,6 +213,10 @@ def baseline_checks(
         if kind == "numeric":
             obs = observe_numeric(series, base, rows) if base.get("count") else None
             nulls = obs.nulls if obs is not None else int(series.isna().sum())
+            if obs is not None and obs.infinities:
+                structure.append(
+                    structure_checks.infinite_values(name, column, series, obs.infinities, base)
+                )
             if obs is not None:
                 usable.add(column)
                 arrays[column] = obs.used

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.profiling import category_counts, numeric_values
+from mlgate.profiling import category_counts, finite_values, numeric_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,6 +48,8 @@ class NumericObservation:
     rows: int
     n: int
     nulls: int
+    infinities: int
+    """Values of +-inf: counted on every row, left out of every statistic (like missing ones)."""
     mean: float
     std: float
     quartiles: tuple[float, float, float]
@@ -79,11 +81,11 @@ def observe_numeric(
     """Summarise a column; ``rows`` (from :func:`sample_rows`) restricts all but the null count."""
     import numpy as np
 
-    values = numeric_values(series)
+    values, infinities = finite_values(numeric_values(series))
     missing = np.isnan(values)
-    nulls = int(np.count_nonzero(missing))
+    nulls = int(np.count_nonzero(missing)) - infinities
     used = values if rows is None else values[rows]
-    x = used[~np.isnan(used)] if nulls else used
+    x = used[~np.isnan(used)] if nulls or infinities else used
     n = int(x.size)
     if n == 0:
         nan = float("nan")
@@ -91,6 +93,7 @@ def observe_numeric(
             len(values),
             0,
             nulls,
+            infinities,
             nan,
             nan,
             (nan, nan, nan),
@@ -122,6 +125,7 @@ def observe_numeric(
         rows=len(values),
         n=n,
         nulls=nulls,
+        infinities=infinities,
         mean=mean,
         std=std,
         quartiles=(float(quartiles[0]), float(quartiles[1]), float(quartiles[2])),

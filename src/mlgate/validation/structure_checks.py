@@ -97,6 +97,37 @@ def null_rate(
     )
 
 
+def infinite_values(
+    dataset: str, column: str, series: pd.Series, count: int, base: dict[str, Any]
+) -> CheckResult:
+    """+-inf where the baseline had none: a broken computation upstream (a division by zero),
+    never a measurement. Any rise fails; the rows are sampled."""
+    import numpy as np
+
+    rows = len(series)
+    base_rate = base.get("infinities", 0) / max(int(base.get("count", 0)) + base.get("nulls", 0), 1)
+    rate = count / rows if rows else 0.0
+
+    def sampler(limit: int) -> list[dict[str, Any]]:
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        found = series.index[np.isinf(values)][:limit]
+        return [{"row": _label(row), "value": str(series.loc[row])} for row in found]
+
+    passed = rate <= base_rate
+    return CheckResult(
+        LAYER,
+        dataset,
+        column,
+        "infinite_values",
+        passed=passed,
+        baseline=base_rate,
+        observed=rate,
+        failing_count=count,
+        sample=None if passed else sampler(5),
+        message=None if passed else f"{count} infinite value(s)",
+    )
+
+
 def duplicate_rows(
     dataset: str, df: pd.DataFrame, profile: dict[str, Any], tolerances: Tolerances
 ) -> CheckResult | None:
