@@ -19,7 +19,10 @@ def main() -> None:
         inside = git("rev-parse", "--is-inside-work-tree", cwd=project) == 0
         ignored = inside and git("check-ignore", "--quiet", str(project), cwd=project) == 0
         if not inside or ignored:
-            subprocess.run(["git", "init", "--quiet"], cwd=project, check=True)
+            # main, whatever init.defaultBranch says: the workflow runs on pushes to main.
+            subprocess.run(
+                ["git", "init", "--quiet", "--initial-branch", "main"], cwd=project, check=True
+            )
             subprocess.run(["git", "add", "--all"], cwd=project, check=True)
     print(f"Created {project.name}. Next: see {project.name}/README.md, 'Quickstart'.")
 

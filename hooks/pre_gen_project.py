@@ -37,6 +37,13 @@ SHADOWED = {
     "tests",
 }
 
+LENGTH_LIMITS = {
+    "project_name": 80,
+    "project_slug": 40,
+    "package_name": 40,
+    "description": 300,
+    "author_name": 100,
+}
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$")
@@ -53,6 +60,13 @@ def problems(answers: dict[str, str]) -> list[str]:
 
     if not answers.get("project_name", "").strip():
         bad("project_name", "must not be empty")
+    for option, limit in LENGTH_LIMITS.items():
+        if len(answers.get(option, "")) > limit:
+            bad(
+                option,
+                f"is {len(answers.get(option, ''))} characters long; at most {limit} keep file "
+                "names, imports and the project's own lint within limits",
+            )
     slug = answers.get("project_slug", "")
     if not SLUG.match(slug):
         bad(

@@ -46,7 +46,19 @@ def combinations() -> list[dict[str, str]]:
     return combos
 
 
-COMBOS = combinations()
+HOSTILE = {
+    # answers with every character that breaks a file format when pasted in unescaped
+    "project_name": "Ünïcode \\ back\\slash 'quotes' <tags> & a name of eighty characters....",
+    "description": 'C:\\data model, "quoted", \\n not a newline, <b>bold</b> & {braces}',
+    "author_name": 'O\'Brien "Bob" \\ Jr.',
+    "task": "classification",
+    "dvc_remote": "local",
+    "python_version": "3.12",
+    "license": "MIT",
+    "tune": "no",
+}
+
+COMBOS = [*combinations(), HOSTILE]
 
 EXPECTED_FILES = {
     ".dvc/.gitignore",
@@ -103,7 +115,11 @@ def test_every_option_value_is_rendered_at_least_once() -> None:
 @pytest.fixture(
     scope="module",
     params=COMBOS,
-    ids=lambda c: f"{c['task']}-{c['dvc_remote']}-py{c['python_version']}-{c['license']}",
+    ids=lambda c: (
+        "hostile-answers"
+        if "description" in c
+        else f"{c['task']}-{c['dvc_remote']}-py{c['python_version']}-{c['license']}"
+    ),
 )
 def rendered(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -180,6 +196,9 @@ def test_options_reach_the_files_that_depend_on_them(rendered: tuple[dict[str, s
     answers, project = rendered
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     package = project.name.replace("-", "_")
+    if "description" in answers:
+        assert pyproject["project"]["description"] == answers["description"]
+        assert pyproject["project"]["authors"][0]["name"] == answers["author_name"]
 
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
     assert pyproject["tool"]["mlgate"]["task"] == answers["task"]
@@ -231,3 +250,21 @@ def test_options_reach_the_files_that_depend_on_them(rendered: tuple[dict[str, s
     else:
         assert "tune" not in stages and "tune" not in params
         assert "best_params" not in train_py
+
+
+def test_the_project_starts_on_the_branch_its_workflow_runs_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given git configured to start repositories on another branch, as git 2.39 does by default
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = master\n")
+    monkeypatch.setenv("HOME", str(home))
+
+    # when a project is generated
+    project = render(tmp_path / "out")
+
+    # then its repository is on main, the branch ci.yml triggers on
+    assert (project / ".git" / "HEAD").read_text().strip() == "ref: refs/heads/main"
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["main"]  # YAML reads the key "on" as True

@@ -1,3 +1,6 @@
-"""{{ cookiecutter.project_name }}: pipeline stages, data contract and model."""
+"""{{ cookiecutter.project_name|replace('\\', '\\\\') }}.
+
+The pipeline stages, the data contract and the model of this project.
+"""
 
 __version__ = "0.1.0"

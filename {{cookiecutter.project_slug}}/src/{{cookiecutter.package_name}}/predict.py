@@ -1,10 +1,12 @@
 """Batch scoring with the current champion: the integration point for a product.
 
-    python -m {{ cookiecutter.package_name }}.predict INPUT.csv OUTPUT.csv [--model-uri URI]
+    python -m {{ cookiecutter.package_name }}.predict INPUT.csv OUTPUT.csv
 
-loads ``models:/<model_name>@champion`` from the MLflow registry (the model the gates
-promoted), scores every row of INPUT (read with the types the schema declares) and writes
-INPUT's columns plus ``prediction``{% if cookiecutter.task == 'classification' %} and one ``probability_<class>`` column per class{% endif %}.
+loads ``models:/<model_name>@champion`` (or ``--model-uri URI``) from the MLflow registry
+(the model the gates promoted), scores every row of INPUT (read with the types the schema
+declares) and writes INPUT's columns plus ``prediction``
+{%- if cookiecutter.task == 'classification' %} and one ``probability_<class>``
+column per class{% endif %}.
 """
 
 import argparse
