@@ -388,11 +388,39 @@ def _correlations(
         result["target"] = {str(c): finite_or_none(matrix[i, k]) for i, c in enumerate(numeric)}
         if coded[1] is not None:
             result["target_positive_class"] = coded[1]
-    result["features"] = {
-        "columns": [str(c) for c in numeric],
-        "matrix": [[finite_or_none(matrix[i, j]) for j in range(k)] for i in range(k)],
-    }
+    names = [str(c) for c in numeric]
+    if k <= FULL_MATRIX_COLUMNS:
+        result["features"] = {
+            "columns": names,
+            "matrix": [[finite_or_none(matrix[i, j]) for j in range(k)] for i in range(k)],
+        }
+    else:
+        result["features"] = {"columns": names, **_strong_pairs(matrix[:k, :k])}
     return result
+
+
+FULL_MATRIX_COLUMNS = 100
+"""Up to this many numeric features the profile keeps every feature pair's correlation."""
+PAIR_MIN_ABS_R = 0.3
+MAX_PAIRS = 5000
+
+
+def _strong_pairs(matrix: np.ndarray) -> dict[str, Any]:
+    """The feature pairs worth watching in a wide table: ``|r| >= 0.3``, at most 5,000 of them.
+
+    With 2,000 features there are 2 million pairs; almost all are near zero and a check on each
+    would dominate the gate's time and report. A relation the model may rely on is a strong one,
+    and those are the ones whose breaking the correlation layer must see.
+    """
+    import numpy as np
+
+    upper = np.triu(np.abs(np.nan_to_num(matrix, nan=0.0)), k=1)
+    i, j = np.nonzero(upper >= PAIR_MIN_ABS_R)
+    order = np.argsort(-upper[i, j], kind="stable")[:MAX_PAIRS]
+    return {
+        "pairs": [[int(i[o]), int(j[o]), float(matrix[i[o], j[o]])] for o in order],
+        "pairs_rule": {"min_abs_r": PAIR_MIN_ABS_R, "max_pairs": MAX_PAIRS},
+    }
 
 
 def _preview(columns: Any, limit: int = 8) -> str:

@@ -67,7 +67,6 @@ def correlation_checks(
     n = int(values[0].size)
     if n <= 3:
         return []
-    matrix = correlation_matrix(values)
     position = {c: base_columns.index(c) for c in columns}
     results = []
 
@@ -85,19 +84,48 @@ def correlation_checks(
             )
         )  # fmt: skip
 
-    if with_target:
-        k = len(columns)
-        for i, column in enumerate(columns):
-            tolerance = tolerances.get("target_correlation", column)
-            change(column, str(target), "target_correlation", base_target.get(column),
-                   float(matrix[i, k]), tolerance)  # fmt: skip
-    for i, first in enumerate(columns):
-        for j in range(i + 1, len(columns)):
-            second = columns[j]
-            base_r = base_matrix[position[first]][position[second]]
-            tolerance = _pair_tolerance(tolerances, first, second)
-            change(first, second, "feature_correlation", base_r, float(matrix[i, j]), tolerance)
+    k = len(columns)
+    base_pairs = features.get("pairs")
+    if base_pairs is None:  # every pair: the full matrix, one product
+        matrix = correlation_matrix(values)
+        target_r = [float(matrix[i, k]) for i in range(k)] if with_target else []
+        pairs = [
+            (i, j, base_matrix[position[columns[i]]][position[columns[j]]], float(matrix[i, j]))
+            for i in range(k)
+            for j in range(i + 1, k)
+        ]
+    else:  # a wide table: the target's and the strong pairs' correlations only
+        unit = unit_columns(values)
+        target_r = list(unit[:, :k].T @ unit[:, k]) if with_target else []
+        index = {c: i for i, c in enumerate(columns)}
+        chosen = [
+            (index[base_columns[a]], index[base_columns[b]], r)
+            for a, b, r in base_pairs
+            if base_columns[a] in index and base_columns[b] in index
+        ]
+        observed = (unit[:, [a for a, _, _ in chosen]] * unit[:, [b for _, b, _ in chosen]]).sum(0)
+        pairs = [(a, b, r, float(o)) for (a, b, r), o in zip(chosen, observed, strict=True)]
+    for i, r in enumerate(target_r):
+        column = columns[i]
+        tolerance = tolerances.get("target_correlation", column)
+        change(column, str(target), "target_correlation", base_target.get(column), float(r),
+               tolerance)  # fmt: skip
+    for i, j, base_r, r in pairs:
+        tolerance = _pair_tolerance(tolerances, columns[i], columns[j])
+        change(columns[i], columns[j], "feature_correlation", base_r, r, tolerance)
     return results
+
+
+def unit_columns(values: list[np.ndarray]) -> np.ndarray:
+    """The columns centred and scaled to length 1: a dot product of two is their correlation
+    (NaN for a constant column)."""
+    import numpy as np
+
+    matrix = np.column_stack(values).astype(np.float64, copy=True)
+    matrix -= matrix.mean(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        matrix /= np.sqrt((matrix**2).sum(axis=0))
+    return matrix
 
 
 def _pair_tolerance(tolerances: Tolerances, first: str, second: str) -> float | None:
