@@ -64,6 +64,13 @@ NOT_GATES = frozenset({"ci", "report"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "MLflow credentials come from the environment, never the command line: "
+        "MLGATE_TRACKING_URI, MLGATE_TRACKING_USERNAME, MLGATE_TRACKING_PASSWORD and "
+        "MLGATE_TRACKING_TOKEN become the MLFLOW_TRACKING_* variables (empty ones are left "
+        "out). GITHUB_TOKEN is used for the pull-request comment and kept from the gate. Exit "
+        "code: 0 pass, 1 fail (0 with --fail-on-gate=false), 2 error."
+    )
     parser.add_argument(
         "name",
         help="the gate, e.g. validate: names the summary and the PR comment, and is the mlgate "
