@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -161,6 +163,35 @@ def test_every_action_step_and_generated_workflow_step_is_a_short_command(
         if count > MAX_SHELL_LINES
     ]
     assert not too_long, f"run: blocks over {MAX_SHELL_LINES} lines of shell: {too_long}"
+
+
+def _nox_sessions(noxfile: Path) -> set[str]:
+    """The names of the functions a noxfile decorates with ``@nox.session``."""
+    tree = ast.parse(noxfile.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("nox.session" in ast.unparse(decorator) for decorator in node.decorator_list)
+    }
+
+
+def test_the_generated_workflow_runs_what_is_not_a_gate_as_the_projects_nox_sessions(
+    rendered_workflows: dict[str, Path],
+) -> None:
+    for workflow in rendered_workflows.values():
+        # given the generated workflow and its project's noxfile
+        sessions = _nox_sessions(workflow.parents[2] / "noxfile.py")
+        steps = shell_steps(workflow)
+        assert steps, workflow
+
+        # then each shell step is one session of that noxfile, run in the setup environment
+        for step in steps:
+            words = shlex.split(step.script)
+            assert words[:4] == ["nox", "--no-venv", "--no-install", "--session"], step
+            assert words[4] in sessions, f"{workflow}: {step.name} runs an unknown session"
+        ran = {shlex.split(step.script)[4] for step in steps}
+        assert {"tests", "lint", "metrics"} <= ran, ran
 
 
 def test_zizmor_finds_nothing(tmp_path: Path, rendered_workflows: dict[str, Path]) -> None:
