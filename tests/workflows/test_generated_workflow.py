@@ -175,6 +175,9 @@ def test_pull_request_without_secrets_runs_the_pipeline_and_promotes_nothing(
     assert "pull requests from forks get none" in run.log
     assert "no GITHUB_TOKEN given, so no comment on pull request #7" in run.log
     assert not (run.artifacts / "mlgate-promotion").exists()
+    # and the project's metrics session compared this change with the base commit
+    assert f"### Metrics against {base[:7]}" in run.log, _report(run)
+    assert "reports/metrics.json | accuracy" in run.log, _report(run)
 
 
 @pytest.fixture(scope="module")

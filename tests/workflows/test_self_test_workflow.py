@@ -33,6 +33,9 @@ def test_every_action_passes_its_self_test_including_the_failure_paths(tmp_path:
     assert run.returncode == 0, f"{jobs}\n{run.log[-6000:]}"
     assert set(jobs.values()) == {"succeeded"} and len(jobs) == 4, jobs
     assert run.artifact_json("self-test-validation-drifted", "drifted.json")["verdict"] == "fail"
+    # a gate that fails its step still uploads its report
+    assert run.artifact_json("self-test-validation-failing", "failing.json")["verdict"] == "fail"
+    assert (run.artifacts / "self-test-validation-failing" / "failing.md").is_file()
     assert run.artifact_json("self-test-benchmark-strict", "strict.json")["verdict"] == "fail"
     refused = run.artifact_json("self-test-promotion-refused", "refused.json")
     promoted = run.artifact_json("self-test-promotion", "promotion.json")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,11 +19,14 @@ from tests.workflows.yaml_files import (
     REPO_WORKFLOWS,
     ROOT,
     STANDINS,
+    run_block_sizes,
     shell_steps,
     uses_of,
 )
 
 BIN = Path(sys.executable).parent
+MAX_SHELL_LINES = 5
+"""An action's step maps inputs to one command; sequencing and decisions live in mlgate."""
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -106,6 +111,87 @@ def test_shell_steps_pass_shellcheck(tmp_path: Path, rendered_workflows: dict[st
     # when shellcheck reads them, then it finds nothing
     done = _run([_tool("shellcheck"), "--severity=style", *scripts])
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_shell_line_count_sees_every_line_as_written(tmp_path: Path) -> None:
+    # given an action with a literal block (a comment and a blank line in it), a folded block
+    # and a one-line run
+    action = tmp_path / "action.yml"
+    action.write_text(
+        "runs:\n"
+        "  using: composite\n"
+        "  steps:\n"
+        "    - name: literal\n"
+        "      shell: bash\n"
+        "      run: |\n"
+        "        set -euo pipefail\n"
+        "        # a comment\n"
+        "\n"
+        "        one\n"
+        "        two\n"
+        "        three\n"
+        "        four\n"
+        "        five\n"
+        "    - name: folded\n"
+        "      shell: bash\n"
+        "      run: >-\n"
+        "        mlgate ci x\n"
+        "        --a=1\n"
+        "        --b=2\n"
+        "\n"
+        "    - name: plain\n"
+        "      shell: bash\n"
+        "      run: mlgate ci y\n",
+        encoding="utf-8",
+    )
+
+    # then each is counted by its lines of shell, so the six-line script is over the limit
+    assert run_block_sizes(action) == [("literal", 6), ("folded", 3), ("plain", 1)]
+
+
+def test_every_action_step_and_generated_workflow_step_is_a_short_command(
+    rendered_workflows: dict[str, Path],
+) -> None:
+    # given every action and every rendering of the generated workflow
+    sources = [*ACTIONS, *rendered_workflows.values()]
+
+    # then no run: block holds more than a few lines of shell: the logic is in mlgate
+    too_long = [
+        f"{source}: {name} ({count} lines)"
+        for source in sources
+        for name, count in run_block_sizes(source)
+        if count > MAX_SHELL_LINES
+    ]
+    assert not too_long, f"run: blocks over {MAX_SHELL_LINES} lines of shell: {too_long}"
+
+
+def _nox_sessions(noxfile: Path) -> set[str]:
+    """The names of the functions a noxfile decorates with ``@nox.session``."""
+    tree = ast.parse(noxfile.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("nox.session" in ast.unparse(decorator) for decorator in node.decorator_list)
+    }
+
+
+def test_the_generated_workflow_runs_what_is_not_a_gate_as_the_projects_nox_sessions(
+    rendered_workflows: dict[str, Path],
+) -> None:
+    for workflow in rendered_workflows.values():
+        # given the generated workflow and its project's noxfile
+        sessions = _nox_sessions(workflow.parents[2] / "noxfile.py")
+        steps = shell_steps(workflow)
+        assert steps, workflow
+
+        # then each shell step is one session of that noxfile, run in the setup environment
+        for step in steps:
+            words = shlex.split(step.script)
+            assert words[:4] == ["nox", "--no-venv", "--no-install", "--session"], step
+            assert words[4] in sessions, f"{workflow}: {step.name} runs an unknown session"
+        ran = {shlex.split(step.script)[4] for step in steps}
+        assert {"tests", "lint", "metrics"} <= ran, ran
 
 
 def test_zizmor_finds_nothing(tmp_path: Path, rendered_workflows: dict[str, Path]) -> None:

@@ -8,9 +8,14 @@ Run after a gate (``mlgate validate``, ``dvc repro``, ...), it
   (``GITHUB_TOKEN``); a token without that right (fork pull requests) gives a warning, never
   a failure;
 * writes step outputs to ``$GITHUB_OUTPUT``: ``verdict`` (pass, fail or error), the report paths,
-  and the run id, model URI and model version when the JSON report holds them.
+  ``upload-paths`` (the report files that exist, as absolute paths, one per line, for
+  ``actions/upload-artifact``), the outputs the JSON report declares (``outputs``) and the run id,
+  model URI and model version when it holds them.
 
-Outside GitHub Actions (no ``GITHUB_*`` variables) it only prints the summary.
+Outside GitHub Actions (no ``GITHUB_*`` variables) it only prints the summary. An empty option
+value (``--json ""``) counts as not given, so an action can pass its inputs through unchanged.
+
+:func:`publish` is the whole of it as a function; ``mlgate ci`` calls it after running a gate.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,13 +43,30 @@ _OUTPUT_KEYS = {
 }
 
 
+def optional_path(text: str) -> Path | None:
+    """An argparse type: a path, or None for an empty value (an action input left empty)."""
+    return Path(text) if text else None
+
+
+def optional_int(text: str) -> int | None:
+    """An argparse type: an integer, or None for an empty value."""
+    if not text.strip():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", help="the gate's name, e.g. validate; names the PR comment marker")
-    parser.add_argument("--json", type=Path, help="the gate's JSON report (verdict, run id, ...)")
-    parser.add_argument("--markdown", type=Path, help="the gate's Markdown summary")
+    parser.add_argument(
+        "--json", type=optional_path, help="the gate's JSON report (verdict, run id, ...)"
+    )
+    parser.add_argument("--markdown", type=optional_path, help="the gate's Markdown summary")
     parser.add_argument(
         "--exit-code",
-        type=int,
+        type=optional_int,
         default=None,
         help="the gate's exit code (0 pass, 1 fail, other: error); decides the verdict "
         "when the JSON report has none",
@@ -153,7 +176,8 @@ def compose(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _read_report(path: Path | None) -> dict[str, Any] | None:
+def read_report(path: Path | None) -> dict[str, Any] | None:
+    """The JSON report at ``path``; None when there is no file. Not JSON: an InputError."""
     if path is None or not path.is_file():
         return None
     try:
@@ -174,9 +198,17 @@ def _append(path: str | None, text: str) -> None:
             handle.write(text)
 
 
-def _write_outputs(path: str | None, outputs: Mapping[str, str]) -> None:
-    lines = "".join(f"{key}={value}\n" for key, value in outputs.items() if "\n" not in value)
-    _append(path, lines)
+def write_outputs(path: str | None, outputs: Mapping[str, str]) -> None:
+    """Append step outputs to ``$GITHUB_OUTPUT`` (``path``); a value of several lines is written
+    between delimiters (``name<<DELIMITER``), as the Actions runner reads it."""
+    text = ""
+    for key, value in outputs.items():
+        if "\n" in value:
+            delimiter = f"MLGATE_{uuid.uuid4().hex}"
+            text += f"{key}<<{delimiter}\n{value}\n{delimiter}\n"
+        else:
+            text += f"{key}={value}\n"
+    _append(path, text)
 
 
 def _event(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -219,36 +251,78 @@ def _comment(name: str, body: str, environ: Mapping[str, str]) -> str:
     return result.url
 
 
-def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
-    environ = os.environ if environ is None else environ
+def upload_paths(paths: Sequence[Path | None]) -> str:
+    """The report files that exist, as absolute paths, one per line ("" when there are none)."""
+    found = [str(path.absolute()) for path in paths if path is not None and path.is_file()]
+    return "\n".join(dict.fromkeys(found))
+
+
+def publish(
+    name: str,
+    *,
+    json_path: Path | None,
+    markdown_path: Path | None,
+    exit_code: int | None,
+    notes: Sequence[str] = (),
+    tracking: bool = False,
+    comment: bool = True,
+    environ: Mapping[str, str],
+    verdict: str | None = None,
+) -> dict[str, str]:
+    """Publish one gate's report and return the step outputs (the caller writes them).
+
+    Prints the Markdown body, appends it to the job summary, creates or updates the
+    pull-request comment when ``comment`` is true, and collects the outputs: ``verdict``, the
+    report paths, ``upload-paths``, what the report declares, ``tracking`` (with ``tracking``)
+    and ``comment-url``. The verdict is ``verdict`` when the caller knows it (``dvc repro``
+    exits 255 whatever its stage exited with), else :func:`verdict_of` the report and the exit
+    code. A JSON report that cannot be read is an :class:`InputError`.
+    """
     from mlgate.pr_comment import marker
 
     try:
-        marker(args.name)
+        marker(name)
     except ValueError as error:
         raise InputError(str(error)) from error
-    report = _read_report(args.json)
+    report = read_report(json_path)
     markdown = None
-    if args.markdown is not None and args.markdown.is_file():
-        markdown = args.markdown.read_text(encoding="utf-8", errors="replace")
-    verdict = verdict_of(report, args.exit_code)
-    notes = list(args.note)
-    if args.tracking:
+    if markdown_path is not None and markdown_path.is_file():
+        markdown = markdown_path.read_text(encoding="utf-8", errors="replace")
+    verdict = verdict or verdict_of(report, exit_code)
+    notes = list(notes)
+    if tracking:
         notes.append(tracking_line(environ, environ.get("GITHUB_EVENT_NAME")))
-    body = compose(args.name, markdown, verdict, args.exit_code, notes, report)
+    body = compose(name, markdown, verdict, exit_code, notes, report)
 
     sys.stdout.write(body)
+    sys.stdout.flush()
     _append(environ.get("GITHUB_STEP_SUMMARY"), body + "\n")
-    comment_url = _comment(args.name, body, environ) if args.comment == "auto" else ""
+    comment_url = _comment(name, body, environ) if comment else ""
 
     outputs = {"verdict": verdict}
-    if args.json is not None:
-        outputs["report-json"] = str(args.json)
-    if args.markdown is not None:
-        outputs["report-markdown"] = str(args.markdown)
+    if json_path is not None:
+        outputs["report-json"] = str(json_path)
+    if markdown_path is not None:
+        outputs["report-markdown"] = str(markdown_path)
+    outputs["upload-paths"] = upload_paths([json_path, markdown_path])
     outputs.update(outputs_of(report))
-    if args.tracking:
+    if tracking:
         outputs["tracking"] = "server" if tracks_to_server(environ) else "local"
     outputs["comment-url"] = comment_url
-    _write_outputs(environ.get("GITHUB_OUTPUT"), outputs)
+    return outputs
+
+
+def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    outputs = publish(
+        args.name,
+        json_path=args.json,
+        markdown_path=args.markdown,
+        exit_code=args.exit_code,
+        notes=args.note,
+        tracking=args.tracking,
+        comment=args.comment == "auto",
+        environ=environ,
+    )
+    write_outputs(environ.get("GITHUB_OUTPUT"), outputs)
     return 0

@@ -10,6 +10,7 @@ import pytest
 
 from mlgate import cli
 from mlgate.commands import report
+from tests.support.github_output import read_outputs
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def actions_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Pa
 
 
 def _outputs(path: Path) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines())
+    return read_outputs(path)
 
 
 def test_a_passing_report_reaches_the_summary_and_the_outputs(
@@ -230,3 +231,45 @@ def test_the_tracking_output_says_whether_a_server_holds_the_run(
 
     # then the output tells the promote job whether there is anything to promote
     assert _outputs(actions_env["output"])["tracking"] == tracking
+
+
+def test_empty_option_values_count_as_not_given(
+    tmp_path: Path, actions_env: dict[str, Path]
+) -> None:
+    # given an action that passes its empty inputs through unchanged
+    code = cli.main(
+        ["report", "custom", "--json=", "--markdown=", "--exit-code=", "--note=", "--comment=never"]
+    )
+
+    # then nothing is read, the verdict comes from nothing (error) and no path is an output
+    assert code == 0
+    outputs = _outputs(actions_env["output"])
+    assert outputs["verdict"] == "error"
+    assert "report-json" not in outputs and "report-markdown" not in outputs
+    assert outputs["upload-paths"] == ""
+
+
+def test_upload_paths_list_the_report_files_that_exist_on_several_lines(
+    tmp_path: Path, actions_env: dict[str, Path]
+) -> None:
+    # given a JSON report and a Markdown summary that was never written
+    (tmp_path / "gate.json").write_text('{"verdict": "pass"}', encoding="utf-8")
+
+    # when it is published
+    cli.main(["report", "gate", "--json", str(tmp_path / "gate.json"), "--markdown", "missing.md"])
+
+    # then only the file that exists is listed, as an absolute path
+    assert _outputs(actions_env["output"])["upload-paths"] == str(tmp_path / "gate.json")
+
+
+def test_write_outputs_puts_a_value_of_several_lines_between_delimiters(tmp_path: Path) -> None:
+    # given outputs, one of them on two lines
+    target = tmp_path / "output.txt"
+
+    # when they are written twice (two steps appending to the same file)
+    report.write_outputs(str(target), {"a": "1", "paths": "/x/one\n/x/two"})
+    report.write_outputs(str(target), {"b": ""})
+
+    # then the runner reads each value back whole
+    assert read_outputs(target) == {"a": "1", "paths": "/x/one\n/x/two", "b": ""}
+    assert "paths<<MLGATE_" in target.read_text(encoding="utf-8")
