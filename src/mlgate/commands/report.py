@@ -178,18 +178,13 @@ def compose(
 
 def read_report(path: Path | None) -> dict[str, Any] | None:
     """The JSON report at ``path``; None when there is no file. Not JSON: an InputError."""
+    from mlgate.data_io import read_document
+
     if path is None or not path.is_file():
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(
-            f"{path}: not a readable JSON report ({error})",
-            hint="pass the JSON file the gate wrote, e.g. reports/validation.json",
-        ) from error
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: a report must be a JSON object, got {type(data).__name__}")
-    return data
+    return read_document(
+        path, "report", hint="pass the JSON file the gate wrote, e.g. reports/validation.json"
+    )
 
 
 def _append(path: str | None, text: str) -> None:
