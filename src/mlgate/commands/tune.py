@@ -69,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mlgate.cli import finish
     from mlgate.context import Context
+    from mlgate.data_io import check_writable
     from mlgate.modeling import project_contract
     from mlgate.reporting import write_json
     from mlgate.tuning.engine import TuneInputs, tune
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     best_default = settings.extra.get("tuned_params") if settings else None
     best_path = args.out or (ctx.root / (best_default or DEFAULT_BEST))
     json_path, markdown = ctx.report_paths("tune", args.report, args.summary)
+    check_writable([json_path, markdown, best_path], [train, test])
     tuned = tune(
         TuneInputs(
             train=train,
