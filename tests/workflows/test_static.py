@@ -319,3 +319,17 @@ def test_dvc_remote_credentials_reach_only_the_data_pull_and_only_on_pushes(
         setup = next(s for s in jobs["pipeline"]["steps"] if s.get("id") == "setup")
         assert set(setup["env"]) == set(secrets)
     assert "AWS_" not in rendered_workflows["tag"].read_text(encoding="utf-8")
+
+
+def test_the_generated_workflow_is_clean_for_zizmors_auditor(
+    rendered_workflows: dict[str, Path],
+) -> None:
+    # given every rendering of the generated workflow (its secrets live in environments)
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
+    files = [str(path) for path in rendered_workflows.values()]
+
+    # when zizmor audits them with its strictest persona, then it finds nothing
+    done = _run(
+        [_tool("zizmor"), "--offline", "--no-progress", "--persona=auditor", *files], env=env
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
