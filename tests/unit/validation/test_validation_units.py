@@ -162,3 +162,34 @@ def test_schema_specs_that_fail_to_load_are_input_errors(tmp_path: Path) -> None
         load_schema("no_colon_here")
     with pytest.raises(InputError, match="no such schema file"):
         load_schema(str(tmp_path / "absent.yaml"))
+
+
+def test_a_wide_table_keeps_its_strong_pairs_and_still_sees_one_break() -> None:
+    from mlgate.profiling import FULL_MATRIX_COLUMNS, build_profile
+
+    # given 150 numeric features (more than the full matrix keeps) where a, b move together
+    rng = np.random.default_rng(0)
+    rows = 1500
+    columns = {f"x{i}": rng.normal(0, 1, rows) for i in range(150)}
+    shared = rng.normal(0, 1, rows)
+    columns["a"] = shared + rng.normal(0, 0.3, rows)
+    columns["b"] = shared + rng.normal(0, 0.3, rows)
+    base = pd.DataFrame(columns)
+    profile = build_profile(base)
+    features = profile["correlations"]["features"]
+    assert len(features["columns"]) > FULL_MATRIX_COLUMNS and "matrix" not in features
+    names = features["columns"]
+    strong = {(names[i], names[j]) for i, j, _ in features["pairs"]}
+    assert ("a", "b") in strong and len(strong) < 50  # noise pairs stay below |r| 0.3
+
+    # when a new batch keeps every distribution but breaks the a~b relation
+    moved = base.copy()
+    moved["b"] = moved["b"].sample(frac=1.0, random_state=1).to_numpy()
+    report = validate(moved, baseline=profile)
+
+    # then the broken pair fails, and the report stays the size of the strong pairs
+    failed = {(c.column, c.other_column, c.check) for c in report.failures}
+    assert ("a", "b", "feature_correlation") in failed
+    pair_checks = [c for c in report.checks if c.check == "feature_correlation"]
+    assert len(pair_checks) == len(strong)
+    assert validate(base, baseline=profile).passed
