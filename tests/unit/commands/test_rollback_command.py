@@ -25,3 +25,12 @@ def test_rolls_back_to_the_previous_champion(gate_project, capsys):
 def test_without_a_previous_champion_exits_2(gate_project, capsys):
     assert main(["rollback"]) == 2
     assert "nothing to roll back to" in capsys.readouterr().err
+
+
+def test_a_negative_wait_is_a_usage_error(gate_project, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as caught:
+        main(["rollback", "--wait", "-1"])
+    assert caught.value.code == 2
+    assert "not a number of seconds >= 0" in capsys.readouterr().err
