@@ -27,7 +27,8 @@ so and ``--break-lock ID`` removes it.
 
 ``rollback`` puts ``previous`` back as ``champion``; the demoted version gets the alias
 ``rolled_back`` and tags saying when and by whom, and ``previous`` is removed, so a second
-rollback refuses instead of flipping back.
+rollback refuses instead of flipping back. A rolled-back version is not promoted again unless
+the promotion is forced (``force=True``), which tags it ``mlgate.forced``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ from mlgate.results import GateResult
 
 StepHook = Callable[[str], None]
 """Called with a step's name before it runs: locked (the lock is held), register, challenger,
-previous, champion; for a rollback: locked, rolled_back, champion, cleanup."""
+rolled_back, previous, champion; for a rollback: locked, rolled_back, champion, cleanup."""
 
 TAG_RUN_ID = "mlgate.run_id"
 TAG_METRICS = "mlgate.metrics"
@@ -75,6 +76,8 @@ TAG_AT = "mlgate.registered_at"
 TAG_AGAINST = "mlgate.benchmarked_against"
 TAG_ROLLED_BACK_AT = "mlgate.rolled_back_at"
 TAG_ROLLED_BACK_BY = "mlgate.rolled_back_by"
+TAG_FORCED = "mlgate.forced"
+TAG_FORCED_WHY = "mlgate.forced_why"
 
 _COPIED_RUN_TAGS = (
     tracking.TAG_GIT_COMMIT,
@@ -102,6 +105,7 @@ class Outcome:
     champion_before: str | None = None
     champion_after: str | None = None
     previous: str | None = None
+    forced: str | None = None  # what --force overrode, when it did
     reasons: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
@@ -129,7 +133,7 @@ class Outcome:
         from mlgate.reporting import markdown_table
 
         title = {
-            "promoted": "✅ promoted",
+            "promoted": "✅ promoted (forced)" if self.forced else "✅ promoted",
             "rolled_back": "✅ rolled back",
             "registered": "❌ not promoted",
             "refused": "❌ refused",
@@ -140,6 +144,8 @@ class Outcome:
             ("run", self.run_id or ""),
             ("champion", f"{_v(self.champion_before)} -> {_v(self.champion_after)}"),
         ]
+        if self.forced:
+            rows.append(("forced", self.forced))
         lines = [f"## {self.action.capitalize()}: {title}", "", self.lines()[0], ""]
         lines.append(markdown_table(("", ""), rows).rstrip("\n"))
         if self.reasons:
@@ -157,6 +163,8 @@ class Outcome:
             found["run-id"] = str(self.run_id)
         if self.champion_after is not None:
             found["champion-version"] = str(self.champion_after)
+        if self.forced:
+            found["forced"] = "true"
         return found
 
     def lines(self) -> list[str]:
@@ -166,6 +174,8 @@ class Outcome:
             head = f"promoted {self.name} v{self.version} to champion (was {was})"
             if self.champion_before:
                 head += f"; v{self.champion_before} is now '{PREVIOUS}'"
+            if self.forced:
+                head += f"; FORCED: {self.forced}"
         elif self.outcome == "registered":
             head = (
                 f"NOT promoted: {self.name} v{self.version} is registered as '{CHALLENGER}'; "
@@ -357,6 +367,14 @@ class _Journal:
             self.undo.append((f"alias {alias} -> v{version}", restore))
         self.steps.append(f"alias {alias} -> v{version}")
 
+    def remove_alias(self, alias: str) -> None:
+        """Remove ``alias``, recording how to put it back."""
+        self.step(alias)
+        self.registry.client.delete_registered_model_alias(self.name, alias)
+        restore = _restore_alias(self.registry, self.name, alias, self.old_aliases.get(alias))
+        self.undo.append((f"alias {alias} removed", restore))
+        self.steps.append(f"alias {alias} removed")
+
     def rollback(self) -> list[str]:
         """Undo what was done; returns what could not be undone."""
         left = []
@@ -405,6 +423,7 @@ def promote(
     name: str,
     tracking_uri: str | None = None,
     on_step: StepHook | None = None,
+    force: bool = False,
     wait_s: float = LOCK_WAIT_S,
     break_lock: str | None = None,
 ) -> Outcome:
@@ -412,7 +431,8 @@ def promote(
 
     Holds the model's lock throughout, waiting up to ``wait_s`` for another promotion or
     rollback; ``break_lock`` first removes a lock (by id) that a dead process left behind.
-    Raises StaleReportError (exit 2) when the champion is not the one the benchmark
+    A version that was rolled back is refused (outcome ``refused``, nothing written) unless
+    ``force``. Raises StaleReportError (exit 2) when the champion is not the one the benchmark
     compared against, including when another promotion won ("lost to vN"); InputError when
     the report is for another candidate; RegistryLockedError when the lock stays held;
     ServiceError when the registry fails. In each case ``champion`` is left where it was.
@@ -429,7 +449,7 @@ def promote(
     ):
         if on_step is not None:
             on_step("locked")
-        outcome = _promote_locked(registry, ref, data, name, expected, lock, on_step)
+        outcome = _promote_locked(registry, ref, data, name, expected, lock, force, on_step)
     if lock.release_problem:
         outcome.reasons.append(lock.release_problem)
     return outcome
@@ -442,6 +462,7 @@ def _promote_locked(
     name: str,
     expected: str | None,
     lock: RegistryLock,
+    force: bool,
     on_step: StepHook | None,
 ) -> Outcome:
     """The promotion itself, with the model's lock held."""
@@ -454,7 +475,19 @@ def _promote_locked(
     outcome = Outcome(
         name=name, action="promote", outcome="refused", run_id=ref.run_id, champion_before=before
     )
+    rolled_back = _rolled_back(registry, name, existing, old_aliases)
+    if rolled_back and not force:
+        outcome.version = existing
+        outcome.champion_after = before
+        outcome.reasons = [
+            f"v{existing} was {rolled_back}; a rolled-back version is not promoted again "
+            "unless you pass --force (nothing was changed)"
+        ]
+        return outcome
     tags = _version_tags(registry, ref.run_id, data)
+    if rolled_back:
+        outcome.forced = f"v{existing} was {rolled_back}; promoted again with --force"
+        tags.update({TAG_FORCED: "true", TAG_FORCED_WHY: outcome.forced[:_TAG_LIMIT]})
     journal = _Journal(on_step, registry, name, old_aliases, outcome.steps)
     try:
         journal.step("register")
@@ -469,6 +502,8 @@ def _promote_locked(
             outcome.reasons = list(data.get("reasons") or [data.get("summary", "")])
             return outcome
 
+        if rolled_back and old_aliases.get(ROLLED_BACK) == version:
+            journal.remove_alias(ROLLED_BACK)
         _check_champion(registry, name, expected, source)
         if before is not None and before != version:
             journal.set_alias(PREVIOUS, before)
@@ -523,6 +558,21 @@ def _existing_version(registry: Registry, ref: Any, name: str) -> str | None:
     with service_errors(registry.uri, f"listing the versions of {name!r} from run {ref.run_id}"):
         found = registry.client.search_model_versions(f"name='{name}' and run_id='{ref.run_id}'")
     return str(min(int(v.version) for v in found)) if found else None
+
+
+def _rolled_back(
+    registry: Registry, name: str, version: str | None, current: Mapping[str, str]
+) -> str | None:
+    """How ``version`` was rolled back ("rolled back at T by U"), or None if it never was."""
+    if version is None:
+        return None
+    with service_errors(registry.uri, f"reading {name} v{version}"):
+        tags = registry.client.get_model_version(name, version).tags or {}
+    if TAG_ROLLED_BACK_AT not in tags and current.get(ROLLED_BACK) != version:
+        return None
+    when = tags.get(TAG_ROLLED_BACK_AT, "an unknown time")
+    who = tags.get(TAG_ROLLED_BACK_BY, "unknown")
+    return f"rolled back at {when} by {who}"
 
 
 def _register(

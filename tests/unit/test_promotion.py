@@ -16,7 +16,7 @@ import pytest
 
 from mlgate.benchmarking import benchmark
 from mlgate.errors import InputError, ServiceError
-from mlgate.promotion import StaleReportError, promote, rollback
+from mlgate.promotion import TAG_FORCED, TAG_FORCED_WHY, StaleReportError, promote, rollback
 from mlgate.registry import (
     CHALLENGER,
     CHAMPION,
@@ -294,6 +294,53 @@ def test_server_stopped_mid_promotion_leaves_champion_where_it_was(
     assert outcome.outcome == "promoted"
     assert aliases(connect(mlflow_server), setup.name)[CHAMPION] == "2"
     assert read_lock(connect(mlflow_server), setup.name) is None
+
+
+def test_a_rolled_back_version_is_promoted_again_only_when_forced(setup, promotion_matrix):
+    # given a stump champion v1 replaced by a strong v2, then rolled back to v1
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+    setup.promote(strong, report)
+    rollback(setup.name, tracking_uri=setup.uri)
+    before = setup.aliases()
+
+    # when the rolled-back version is promoted again (its report is against v1, valid again)
+    refused = setup.promote(strong, report)
+
+    # then it is refused, naming the version and --force, and nothing changed
+    promotion_matrix.record(setup.backend, "rolled back, promoted again", "refused", "1", "1")
+    assert refused.outcome == "refused" and not refused.passed
+    assert "v2 was rolled back at" in refused.reasons[0] and "--force" in refused.reasons[0]
+    assert refused.to_result().exit_code == 1
+    assert setup.aliases() == before == {CHAMPION: "1", CHALLENGER: "2", ROLLED_BACK: "2"}
+
+    # when it is forced
+    forced = setup.promote(strong, report, force=True)
+
+    # then it is champion, v1 is previous, the output and the version's tags say it was forced
+    promotion_matrix.record(setup.backend, "rolled back, forced", forced.outcome, "1", "2")
+    assert forced.outcome == "promoted" and forced.forced
+    assert "FORCED: v2 was rolled back at" in forced.lines()[0]
+    assert setup.aliases() == {CHAMPION: "2", CHALLENGER: "2", PREVIOUS: "1"}
+    tags = connect(setup.uri).client.get_model_version(setup.name, "2").tags
+    assert tags[TAG_FORCED] == "true"
+    assert "rolled back" in tags[TAG_FORCED_WHY] and "--force" in tags[TAG_FORCED_WHY]
+    assert setup.versions() == ["1", "2"]
+
+
+def test_force_does_not_override_a_failed_benchmark(setup):
+    # given a strong champion, and a stump whose benchmark against it fails
+    strong = setup.train("strong")
+    setup.promote(strong, setup.benchmark(strong))
+    stump = setup.train("stump")
+    report = setup.benchmark(stump)
+
+    # when it is promoted with force, then it is only registered
+    outcome = setup.promote(stump, report, force=True)
+    assert outcome.outcome == "registered" and not outcome.forced
+    assert setup.aliases()[CHAMPION] == "1"
 
 
 def test_a_held_lock_makes_promote_wait_then_refuse_and_a_dead_holders_lock_can_be_broken(setup):

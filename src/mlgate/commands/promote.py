@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--summary", metavar="MD", help="Markdown summary (default: <reports>/promotion.md)"
     )
     parser.add_argument("--tracking-uri", metavar="URI", help="default: the project's MLflow URI")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="promote a version even though it was rolled back (tags it mlgate.forced)",
+    )
     add_lock_arguments(parser)
 
 
@@ -77,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         report,
         name=name,
         tracking_uri=ctx.registry(args.tracking_uri).uri,
+        force=args.force,
         **lock_options(args),
     )
     result = outcome.to_result()
