@@ -485,7 +485,7 @@ def _promote_locked(
         ]
         return outcome
     tags = _version_tags(registry, ref.run_id, data)
-    if rolled_back:
+    if rolled_back and data["verdict"] == "pass":
         outcome.forced = f"v{existing} was {rolled_back}; promoted again with --force"
         tags.update({TAG_FORCED: "true", TAG_FORCED_WHY: outcome.forced[:_TAG_LIMIT]})
     journal = _Journal(on_step, registry, name, old_aliases, outcome.steps)
@@ -502,7 +502,7 @@ def _promote_locked(
             outcome.reasons = list(data.get("reasons") or [data.get("summary", "")])
             return outcome
 
-        if rolled_back and old_aliases.get(ROLLED_BACK) == version:
+        if outcome.forced and old_aliases.get(ROLLED_BACK) == version:
             journal.remove_alias(ROLLED_BACK)
         _check_champion(registry, name, expected, source)
         if before is not None and before != version:

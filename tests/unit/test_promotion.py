@@ -331,16 +331,26 @@ def test_a_rolled_back_version_is_promoted_again_only_when_forced(setup, promoti
 
 
 def test_force_does_not_override_a_failed_benchmark(setup):
-    # given a strong champion, and a stump whose benchmark against it fails
+    # given a strong champion v1 replaced by a stump v2 (benchmarked as a bootstrap), rolled
+    # back, and a benchmark of the stump against the strong champion, which fails
     strong = setup.train("strong")
-    setup.promote(strong, setup.benchmark(strong))
     stump = setup.train("stump")
-    report = setup.benchmark(stump)
+    bootstrap = setup.benchmark(stump)
+    setup.promote(strong, setup.benchmark(strong))
+    against_strong = setup.benchmark(stump)
+    bootstrap["champion"] = against_strong["champion"]
+    setup.promote(stump, bootstrap)
+    rollback(setup.name, tracking_uri=setup.uri)
+    assert against_strong["verdict"] == "fail"
 
-    # when it is promoted with force, then it is only registered
-    outcome = setup.promote(stump, report, force=True)
+    # when the rolled-back stump is promoted with force on its failed benchmark
+    outcome = setup.promote(stump, against_strong, force=True)
+
+    # then it is only registered, and not tagged as forced
     assert outcome.outcome == "registered" and not outcome.forced
     assert setup.aliases()[CHAMPION] == "1"
+    tags = connect(setup.uri).client.get_model_version(setup.name, "2").tags
+    assert TAG_FORCED not in tags
 
 
 def test_a_held_lock_makes_promote_wait_then_refuse_and_a_dead_holders_lock_can_be_broken(setup):
