@@ -3,23 +3,32 @@
 ``promote`` writes in this order, and ``champion`` moves last, in one call:
 
 1. register the candidate as a new version of the model (or reuse the version already
-   registered from the same run), tagged with its lineage, metrics, who, when and why;
+   registered from the same run: one version per run), tagged with its lineage, metrics,
+   who, when and why;
 2. alias it ``challenger`` (whatever the verdict: a failed candidate stays inspectable);
 3. when the benchmark verdict passed: alias the current champion ``previous``;
 4. alias the candidate ``champion``.
 
-Compare-and-set: the benchmark report records the champion it compared against. If the
-registry's champion is a different version (before any write, or again just before step 3),
-promote refuses: nothing is registered, or what it wrote is undone. If any write fails (the
-server went away), what was written is undone as far as the server allows, and the error says
-what is left; ``champion`` is untouched because it is the last write.
+One at a time: every promotion and rollback of a model holds the model's lock in the registry
+(:func:`mlgate.registry.hold_lock`, made atomic by the database) from its first read to its
+last write, waiting for a holder to finish. A second promotion therefore never interleaves
+with the first: it starts after it, and the compare-and-set below makes it refuse.
 
-MLflow has no atomic compare-and-set on aliases: a change landing between the last check and
-step 4 cannot be seen. The check narrows that window to two calls.
+Compare-and-set: the benchmark report records the champion it compared against. If the
+registry's champion is a different version once the lock is held, promote refuses without
+writing ("lost to vN" when it waited for the promotion that moved it). The check is repeated
+just before step 3, for writers that do not take the lock (a person in the MLflow UI).
+
+The journal: each write is recorded with how to undo it; when a write fails, or the process
+is interrupted or terminated (SIGTERM, as when CI cancels a job), completed writes are undone
+in reverse order and the lock is released. ``champion`` is untouched because it is the last
+write. A process killed outright leaves the lock behind; the next promotion or rollback says
+so and ``--break-lock ID`` removes it.
 
 ``rollback`` puts ``previous`` back as ``champion``; the demoted version gets the alias
-``rolled_back`` (and tags saying when and by whom), and ``previous`` is removed, so a second
-rollback refuses instead of flipping back.
+``rolled_back`` and tags saying when and by whom, and ``previous`` is removed, so a second
+rollback refuses instead of flipping back. A rolled-back version is not promoted again unless
+the promotion is forced (``force=True``), which tags it ``mlgate.forced``.
 """
 
 from __future__ import annotations
@@ -27,7 +36,10 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,18 +50,22 @@ from mlgate.errors import InputError, ServiceError
 from mlgate.registry import (
     CHALLENGER,
     CHAMPION,
+    LOCK_WAIT_S,
     PREVIOUS,
     ROLLED_BACK,
     Registry,
+    RegistryLock,
     aliases,
     connect,
+    hold_lock,
     resolve_model,
     service_errors,
 )
 from mlgate.results import GateResult
 
 StepHook = Callable[[str], None]
-"""Called with a step's name (register, challenger, previous, champion, ...) before its write."""
+"""Called with a step's name before it runs: locked (the lock is held), register, challenger,
+rolled_back, previous, champion; for a rollback: locked, rolled_back, champion, cleanup."""
 
 TAG_RUN_ID = "mlgate.run_id"
 TAG_METRICS = "mlgate.metrics"
@@ -60,6 +76,8 @@ TAG_AT = "mlgate.registered_at"
 TAG_AGAINST = "mlgate.benchmarked_against"
 TAG_ROLLED_BACK_AT = "mlgate.rolled_back_at"
 TAG_ROLLED_BACK_BY = "mlgate.rolled_back_by"
+TAG_FORCED = "mlgate.forced"
+TAG_FORCED_WHY = "mlgate.forced_why"
 
 _COPIED_RUN_TAGS = (
     tracking.TAG_GIT_COMMIT,
@@ -87,6 +105,7 @@ class Outcome:
     champion_before: str | None = None
     champion_after: str | None = None
     previous: str | None = None
+    forced: str | None = None  # what --force overrode, when it did
     reasons: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
@@ -114,7 +133,7 @@ class Outcome:
         from mlgate.reporting import markdown_table
 
         title = {
-            "promoted": "✅ promoted",
+            "promoted": "✅ promoted (forced)" if self.forced else "✅ promoted",
             "rolled_back": "✅ rolled back",
             "registered": "❌ not promoted",
             "refused": "❌ refused",
@@ -125,6 +144,8 @@ class Outcome:
             ("run", self.run_id or ""),
             ("champion", f"{_v(self.champion_before)} -> {_v(self.champion_after)}"),
         ]
+        if self.forced:
+            rows.append(("forced", self.forced))
         lines = [f"## {self.action.capitalize()}: {title}", "", self.lines()[0], ""]
         lines.append(markdown_table(("", ""), rows).rstrip("\n"))
         if self.reasons:
@@ -142,6 +163,8 @@ class Outcome:
             found["run-id"] = str(self.run_id)
         if self.champion_after is not None:
             found["champion-version"] = str(self.champion_after)
+        if self.forced:
+            found["forced"] = "true"
         return found
 
     def lines(self) -> list[str]:
@@ -151,6 +174,8 @@ class Outcome:
             head = f"promoted {self.name} v{self.version} to champion (was {was})"
             if self.champion_before:
                 head += f"; v{self.champion_before} is now '{PREVIOUS}'"
+            if self.forced:
+                head += f"; FORCED: {self.forced}"
         elif self.outcome == "registered":
             head = (
                 f"NOT promoted: {self.name} v{self.version} is registered as '{CHALLENGER}'; "
@@ -223,15 +248,41 @@ def _expected_champion(report: Mapping[str, Any], name: str) -> str | None:
     return str(champion["version"])
 
 
-def _check_champion(registry: Registry, name: str, expected: str | None, source: str) -> str | None:
+def _check_champion(
+    registry: Registry,
+    name: str,
+    expected: str | None,
+    source: str,
+    *,
+    waited_for: RegistryLock | None = None,
+    own_version: str | None = None,
+) -> str | None:
+    """The champion, when it is still the one the benchmark compared against.
+
+    Raises StaleReportError otherwise: "lost to vN" when this promotion waited for another
+    one (``waited_for``) that moved the champion.
+    """
     current = aliases(registry, name).get(CHAMPION)
-    if current != expected:
-        raise StaleReportError(
-            f"the champion of {name!r} changed since the benchmark ran: {source} compared "
-            f"against {_v(expected)}, the registry now has {_v(current)}; nothing was changed",
-            hint="run mlgate benchmark again, then mlgate promote",
+    if current == expected:
+        return current
+    if waited_for is not None:
+        lead = (
+            f"lost to {_v(current)}: while this promotion waited, {waited_for.describe()} "
+            f"made {_v(current)} the champion of {name!r}"
         )
-    return current
+    else:
+        lead = f"the champion of {name!r} changed since the benchmark ran"
+    if current is not None and current == own_version:
+        own = f" ({_v(current)} is this candidate's own version: it is champion already)"
+        hint = "nothing to do: this candidate is the champion"
+    else:
+        own = ""
+        hint = f"run mlgate benchmark again (against {_v(current)}), then mlgate promote"
+    raise StaleReportError(
+        f"{lead}: {source} compared against {_v(expected)}, the registry now has "
+        f"{_v(current)}{own}; nothing was changed",
+        hint=hint,
+    )
 
 
 def _check_candidate(report: Mapping[str, Any], ref: Any) -> None:
@@ -316,6 +367,14 @@ class _Journal:
             self.undo.append((f"alias {alias} -> v{version}", restore))
         self.steps.append(f"alias {alias} -> v{version}")
 
+    def remove_alias(self, alias: str) -> None:
+        """Remove ``alias``, recording how to put it back."""
+        self.step(alias)
+        self.registry.client.delete_registered_model_alias(self.name, alias)
+        restore = _restore_alias(self.registry, self.name, alias, self.old_aliases.get(alias))
+        self.undo.append((f"alias {alias} removed", restore))
+        self.steps.append(f"alias {alias} removed")
+
     def rollback(self) -> list[str]:
         """Undo what was done; returns what could not be undone."""
         left = []
@@ -338,6 +397,25 @@ def _restore_alias(registry: Registry, name: str, alias: str, version: str | Non
     return undo
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the registry is being changed, SIGTERM (how CI cancels a job) raises
+    KeyboardInterrupt, so that the journal undoes completed writes and the lock is released.
+    Only the main thread can install signal handlers; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"terminated by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def promote(
     candidate: str,
     report: Mapping[str, Any] | Path | str,
@@ -345,30 +423,77 @@ def promote(
     name: str,
     tracking_uri: str | None = None,
     on_step: StepHook | None = None,
+    force: bool = False,
+    wait_s: float = LOCK_WAIT_S,
+    break_lock: str | None = None,
 ) -> Outcome:
     """Register ``candidate``, alias it challenger, and make it champion if the report passed.
 
-    Raises StaleReportError (exit 2) when the champion moved since the benchmark, InputError
-    when the report is for another candidate, ServiceError when the registry fails; in each
-    case ``champion`` is left where it was.
+    Holds the model's lock throughout, waiting up to ``wait_s`` for another promotion or
+    rollback; ``break_lock`` first removes a lock (by id) that a dead process left behind.
+    A version that was rolled back is refused (outcome ``refused``, nothing written) unless
+    ``force``. Raises StaleReportError (exit 2) when the champion is not the one the benchmark
+    compared against, including when another promotion won ("lost to vN"); InputError when
+    the report is for another candidate; RegistryLockedError when the lock stays held;
+    ServiceError when the registry fails. In each case ``champion`` is left where it was.
     """
     data = load_report(report)
     registry = connect(tracking_uri)
     ref = resolve_model(registry, candidate)
     _check_candidate(data, ref)
     expected = _expected_champion(data, name)
-    before = _check_champion(registry, name, expected, data["_source"])
+    action = f"promote {ref.uri} (benchmarked against {_v(expected)})"
+    with (
+        _terminate_as_interrupt(),
+        hold_lock(registry, name, action, who=actor(), wait_s=wait_s, break_id=break_lock) as lock,
+    ):
+        if on_step is not None:
+            on_step("locked")
+        outcome = _promote_locked(registry, ref, data, name, expected, lock, force, on_step)
+    if lock.release_problem:
+        outcome.reasons.append(lock.release_problem)
+    return outcome
+
+
+def _promote_locked(
+    registry: Registry,
+    ref: Any,
+    data: Mapping[str, Any],
+    name: str,
+    expected: str | None,
+    lock: RegistryLock,
+    force: bool,
+    on_step: StepHook | None,
+) -> Outcome:
+    """The promotion itself, with the model's lock held."""
+    existing = _existing_version(registry, ref, name)
+    source = data["_source"]
+    before = _check_champion(
+        registry, name, expected, source, waited_for=lock.waited_for, own_version=existing
+    )
     old_aliases = aliases(registry, name)
-    tags = _version_tags(registry, ref.run_id, data)
     outcome = Outcome(
         name=name, action="promote", outcome="refused", run_id=ref.run_id, champion_before=before
     )
+    rolled_back = _rolled_back(registry, name, existing, old_aliases)
+    if rolled_back and not force:
+        outcome.version = existing
+        outcome.champion_after = before
+        outcome.reasons = [
+            f"v{existing} was {rolled_back}; a rolled-back version is not promoted again "
+            "unless you pass --force (nothing was changed)"
+        ]
+        return outcome
+    tags = _version_tags(registry, ref.run_id, data)
+    if rolled_back and data["verdict"] == "pass":
+        outcome.forced = f"v{existing} was {rolled_back}; promoted again with --force"
+        tags.update({TAG_FORCED: "true", TAG_FORCED_WHY: outcome.forced[:_TAG_LIMIT]})
     journal = _Journal(on_step, registry, name, old_aliases, outcome.steps)
     try:
         journal.step("register")
-        version = _register(registry, ref, name, tags, journal)
+        version = _register(registry, ref, name, tags, journal, existing)
         outcome.version = version
-        outcome.steps.append(f"registered v{version}")
+        outcome.steps.append(f"registered v{version}" if existing is None else f"reused v{version}")
         journal.set_alias(CHALLENGER, version)
 
         if data["verdict"] != "pass":
@@ -377,7 +502,9 @@ def promote(
             outcome.reasons = list(data.get("reasons") or [data.get("summary", "")])
             return outcome
 
-        _check_champion(registry, name, expected, data["_source"])
+        if outcome.forced and old_aliases.get(ROLLED_BACK) == version:
+            journal.remove_alias(ROLLED_BACK)
+        _check_champion(registry, name, expected, source)
         if before is not None and before != version:
             journal.set_alias(PREVIOUS, before)
             outcome.previous = before
@@ -391,8 +518,10 @@ def promote(
                 hint="inspect the model's aliases in the MLflow UI; champion was not moved",
             ) from None
         raise
-    except Exception as error:
+    except BaseException as error:
         left = journal.rollback()
+        if not isinstance(error, Exception):  # interrupted or terminated: undone, re-raised
+            raise
         raise _failed(registry, name, before, error, left, outcome.steps) from error
     outcome.outcome = "promoted"
     outcome.champion_after = outcome.version
@@ -419,33 +548,77 @@ def _failed(
     )
 
 
-def _register(
-    registry: Registry, ref: Any, name: str, tags: dict[str, str], journal: _Journal
-) -> str:
-    """Create the model version (or reuse the one from the same run) and tag it."""
-    client = registry.client
+def _existing_version(registry: Registry, ref: Any, name: str) -> str | None:
+    """The version of ``name`` the candidate already is: the one its URI names, else the
+    lowest registered from its run (the first registration), else None."""
     if ref.name == name and ref.version:
+        return str(ref.version)
+    if not ref.run_id:
+        return None
+    with service_errors(registry.uri, f"listing the versions of {name!r} from run {ref.run_id}"):
+        found = registry.client.search_model_versions(f"name='{name}' and run_id='{ref.run_id}'")
+    return str(min(int(v.version) for v in found)) if found else None
+
+
+def _rolled_back(
+    registry: Registry, name: str, version: str | None, current: Mapping[str, str]
+) -> str | None:
+    """How ``version`` was rolled back ("rolled back at T by U"), or None if it never was."""
+    if version is None:
+        return None
+    with service_errors(registry.uri, f"reading {name} v{version}"):
+        tags = registry.client.get_model_version(name, version).tags or {}
+    if TAG_ROLLED_BACK_AT not in tags and current.get(ROLLED_BACK) != version:
+        return None
+    when = tags.get(TAG_ROLLED_BACK_AT, "an unknown time")
+    who = tags.get(TAG_ROLLED_BACK_BY, "unknown")
+    return f"rolled back at {when} by {who}"
+
+
+def _register(
+    registry: Registry,
+    ref: Any,
+    name: str,
+    tags: dict[str, str],
+    journal: _Journal,
+    existing: str | None,
+) -> str:
+    """Tag the ``existing`` version of the candidate, or create it (undone on failure)."""
+    client = registry.client
+    if existing is not None:
         for key, value in tags.items():
-            client.set_model_version_tag(name, ref.version, key, value)
-        return ref.version
-    existing = []
-    if ref.run_id:
-        existing = client.search_model_versions(f"name='{name}' and run_id='{ref.run_id}'")
-    if existing:
-        version = str(max(int(v.version) for v in existing))
-        for key, value in tags.items():
-            client.set_model_version_tag(name, version, key, value)
-        return version
+            client.set_model_version_tag(name, existing, key, value)
+        return existing
     version = registry.register(ref.uri, name, tags)
     journal.undo.append((f"version v{version}", lambda: client.delete_model_version(name, version)))
     return version
 
 
 def rollback(
-    name: str, *, tracking_uri: str | None = None, on_step: StepHook | None = None
+    name: str,
+    *,
+    tracking_uri: str | None = None,
+    on_step: StepHook | None = None,
+    wait_s: float = LOCK_WAIT_S,
+    break_lock: str | None = None,
 ) -> Outcome:
-    """Make the ``previous`` version champion again; the demoted one becomes ``rolled_back``."""
+    """Make the ``previous`` version champion again; the demoted one becomes ``rolled_back``.
+
+    Holds the model's lock like :func:`promote` (``wait_s``, ``break_lock``).
+    """
     registry = connect(tracking_uri)
+    locked = hold_lock(registry, name, "rollback", who=actor(), wait_s=wait_s, break_id=break_lock)
+    with _terminate_as_interrupt(), locked as lock:
+        if on_step is not None:
+            on_step("locked")
+        outcome = _rollback_locked(registry, name, on_step)
+    if lock.release_problem:
+        outcome.reasons.append(lock.release_problem)
+    return outcome
+
+
+def _rollback_locked(registry: Registry, name: str, on_step: StepHook | None) -> Outcome:
+    """The rollback itself, with the model's lock held."""
     client = registry.client
     current = aliases(registry, name)
     target = current.get(PREVIOUS)
@@ -466,8 +639,10 @@ def rollback(
             client.set_model_version_tag(name, champion, TAG_ROLLED_BACK_AT, _now())
             client.set_model_version_tag(name, champion, TAG_ROLLED_BACK_BY, actor())
         journal.set_alias(CHAMPION, target, undoable=False)
-    except Exception as error:
+    except BaseException as error:
         left = journal.rollback()
+        if not isinstance(error, Exception):
+            raise
         raise _failed(registry, name, champion, error, left, outcome.steps) from error
     outcome.outcome = "rolled_back"
     outcome.version = target

@@ -7,6 +7,11 @@ Registered models carry three aliases that mlgate manages:
 * ``previous``: the champion before the last promotion, the target of ``mlgate rollback``;
 * ``rolled_back``: the version a rollback took out of production.
 
+MLflow has no compare-and-set on aliases or tags, but creating a registered model is atomic:
+the database refuses a second model of the same name. :func:`hold_lock` uses that as an
+advisory lock (a registered model ``<name>__mlgate_lock`` whose tags say who holds it), so
+that one promotion or rollback of a model changes its versions and aliases at a time.
+
 Every call that talks to the tracking server goes through :func:`connect`, which sets MLflow's
 HTTP retries and timeout so that an unreachable server fails in seconds, and turns MLflow's
 errors into :class:`~mlgate.errors.ServiceError` naming the URI.
@@ -16,14 +21,18 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate import tracking
-from mlgate.errors import InputError, ServiceError
+from mlgate.errors import InputError, MlgateError, ServiceError
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -394,3 +403,229 @@ def format_lineage(chain: dict[str, Any]) -> str:
     suffix = " (uncommitted changes)" if dirty == "true" else ""
     lines.append(f"git      {facts.get(tracking.TAG_GIT_COMMIT, 'unknown')}{suffix}")
     return "\n".join(lines) + "\n"
+
+
+LOCK_SUFFIX = "__mlgate_lock"
+"""The lock of registered model ``name`` is the registered model ``name + LOCK_SUFFIX``."""
+LOCK_WAIT_S = 60.0
+"""How long a promotion or rollback waits for another one of the same model, by default."""
+LOCK_POLL_S = 0.25
+TAG_LOCK_ID = "mlgate.lock_id"
+TAG_LOCK_HOLDER = "mlgate.lock_holder"
+TAG_LOCK_ACTION = "mlgate.lock_action"
+TAG_LOCK_SINCE = "mlgate.lock_since"
+
+
+class RegistryLockedError(ServiceError):
+    """Another promotion or rollback of the model held its lock for longer than the wait."""
+
+
+def lock_name(name: str) -> str:
+    """The registered model that serves as the lock of registered model ``name``."""
+    return name + LOCK_SUFFIX
+
+
+@dataclass
+class RegistryLock:
+    """The advisory lock on one registered model: who holds it, doing what, since when.
+
+    ``waited_for`` is the lock another process held when this one asked (None when it was
+    free); ``release_problem`` says why the lock could not be removed afterwards, if so.
+    """
+
+    model: str
+    id: str
+    holder: str
+    action: str
+    since: str
+    waited_for: RegistryLock | None = field(default=None, repr=False)
+    release_problem: str | None = None
+
+    @property
+    def name(self) -> str:
+        return lock_name(self.model)
+
+    def describe(self) -> str:
+        return f"{self.action} by {self.holder} since {self.since} (lock id {self.id})"
+
+    def tags(self) -> dict[str, str]:
+        return {
+            TAG_LOCK_ID: self.id,
+            TAG_LOCK_HOLDER: self.holder,
+            TAG_LOCK_ACTION: self.action,
+            TAG_LOCK_SINCE: self.since,
+        }
+
+    @classmethod
+    def from_tags(cls, model: str, tags: dict[str, str]) -> RegistryLock:
+        unknown = "unknown"
+        return cls(
+            model=model,
+            id=tags.get(TAG_LOCK_ID, unknown),
+            holder=tags.get(TAG_LOCK_HOLDER, unknown),
+            action=tags.get(TAG_LOCK_ACTION, "an unknown change"),
+            since=tags.get(TAG_LOCK_SINCE, unknown),
+        )
+
+
+def _holder(who: str) -> str:
+    place = f"pid {os.getpid()} on {socket.gethostname()}"
+    run = os.environ.get("GITHUB_RUN_ID")
+    if run:
+        place += f", GitHub run {run}"
+    return f"{who} ({place})"
+
+
+def read_lock(registry: Registry, name: str) -> RegistryLock | None:
+    """The lock currently held on registered model ``name``, or None."""
+    from mlflow.exceptions import MlflowException
+
+    with service_errors(registry.uri, f"reading the lock of {name!r}"):
+        try:
+            model = registry.client.get_registered_model(lock_name(name))
+        except MlflowException as error:
+            if _error_code(error) == "RESOURCE_DOES_NOT_EXIST":
+                return None
+            raise
+    return RegistryLock.from_tags(name, dict(model.tags or {}))
+
+
+def _create_lock(registry: Registry, lock: RegistryLock) -> bool:
+    """Create the lock model; False when a model of that name exists already."""
+    from mlflow.exceptions import MlflowException
+
+    description = (
+        f"mlgate's lock on {lock.model!r}: {lock.describe()}. mlgate deletes it when that "
+        "promotion or rollback ends; if it stays, that process died: check the aliases of "
+        f"{lock.model!r}, then run the command again with --break-lock {lock.id}."
+    )
+    with service_errors(registry.uri, f"locking {lock.model!r}"):
+        try:
+            registry.client.create_registered_model(
+                lock.name, tags=lock.tags(), description=description
+            )
+        except MlflowException as error:
+            # DOES_NOT_EXIST: the holder released it between the refusal and MLflow's re-read
+            if _error_code(error) in ("RESOURCE_ALREADY_EXISTS", "RESOURCE_DOES_NOT_EXIST"):
+                return False
+            raise
+    return True
+
+
+def acquire_lock(
+    registry: Registry,
+    name: str,
+    action: str,
+    *,
+    who: str,
+    wait_s: float = LOCK_WAIT_S,
+    poll_s: float = LOCK_POLL_S,
+) -> RegistryLock:
+    """Take the lock on registered model ``name``, waiting up to ``wait_s`` for its holder.
+
+    Raises RegistryLockedError naming the holder when the wait runs out.
+    """
+    mine = RegistryLock(
+        model=name,
+        id=uuid.uuid4().hex[:12],
+        holder=_holder(who),
+        action=action,
+        since=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    deadline = time.monotonic() + wait_s
+    while True:
+        if _create_lock(registry, mine):
+            return mine
+        held = read_lock(registry, name)
+        if held is not None and held.id == mine.id:  # a retried request that had succeeded
+            return mine
+        if held is not None:
+            mine.waited_for = held
+        if time.monotonic() >= deadline:
+            raise _locked_error(name, held, wait_s)
+        if held is not None:
+            time.sleep(poll_s)
+
+
+def _locked_error(name: str, held: RegistryLock | None, wait_s: float) -> RegistryLockedError:
+    holder = held.describe() if held else "another process"
+    lock_id = held.id if held else "<lock id>"
+    return RegistryLockedError(
+        f"{name!r} is locked by another promotion or rollback: {holder}; waited {wait_s:g} s "
+        f"for it (registered model {lock_name(name)!r}); nothing was changed",
+        hint=(
+            "wait for it to finish and run this again (or give --wait more seconds). If that "
+            f"process died (a killed CI job), check the aliases of {name!r}, then run this "
+            f"command again with --break-lock {lock_id}"
+        ),
+    )
+
+
+def release_lock(registry: Registry, lock: RegistryLock) -> str | None:
+    """Remove ``lock`` if it is still this one; what went wrong, or None."""
+    try:
+        held = read_lock(registry, lock.model)
+        if held is None or held.id != lock.id:
+            now = f"; it is now held by {held.describe()}" if held else ""
+            return f"the lock {lock.name!r} (id {lock.id}) was removed by someone else{now}"
+        with service_errors(registry.uri, f"unlocking {lock.model!r}"):
+            registry.client.delete_registered_model(lock.name)
+    except MlgateError as error:
+        return (
+            f"the lock {lock.name!r} could not be removed ({error.message}): the next promote "
+            f"or rollback of {lock.model!r} waits for it, then refuses; once the registry is "
+            f"checked, run it with --break-lock {lock.id}"
+        )
+    return None
+
+
+def break_lock(registry: Registry, name: str, lock_id: str) -> RegistryLock | None:
+    """Remove the lock on ``name`` if its id is ``lock_id``; the lock removed, or None.
+
+    Raises InputError when the lock held has another id: that is a live process's lock, or
+    one newer than the one the user meant to break.
+    """
+    held = read_lock(registry, name)
+    if held is None:
+        return None
+    if held.id != lock_id:
+        raise InputError(
+            f"--break-lock {lock_id}: the lock on {name!r} is {held.describe()}, not "
+            f"{lock_id}; nothing was removed",
+            hint="break only the lock an error named, and only when its process is gone",
+        )
+    with service_errors(registry.uri, f"breaking the lock of {name!r}"):
+        registry.client.delete_registered_model(held.name)
+    return held
+
+
+@contextmanager
+def hold_lock(
+    registry: Registry,
+    name: str,
+    action: str,
+    *,
+    who: str,
+    wait_s: float = LOCK_WAIT_S,
+    break_id: str | None = None,
+) -> Iterator[RegistryLock]:
+    """Hold the lock on registered model ``name`` for the block; see :func:`acquire_lock`.
+
+    ``break_id`` first removes a lock left behind by a process that died. When the lock
+    cannot be removed at the end, an MlgateError raised in the block says so, and otherwise
+    ``release_problem`` of the yielded lock does.
+    """
+    if break_id:
+        break_lock(registry, name, break_id)
+    lock = acquire_lock(registry, name, action, who=who, wait_s=wait_s)
+    try:
+        yield lock
+    except MlgateError as error:
+        problem = release_lock(registry, lock)
+        if problem:
+            error.message = f"{error.message}. Also, {problem}"
+        raise
+    except BaseException:
+        release_lock(registry, lock)
+        raise
+    lock.release_problem = release_lock(registry, lock)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +16,18 @@ import pytest
 
 from mlgate.benchmarking import benchmark
 from mlgate.errors import InputError, ServiceError
-from mlgate.promotion import StaleReportError, promote, rollback
-from mlgate.registry import CHALLENGER, CHAMPION, PREVIOUS, ROLLED_BACK, aliases, connect
+from mlgate.promotion import TAG_FORCED, TAG_FORCED_WHY, StaleReportError, promote, rollback
+from mlgate.registry import (
+    CHALLENGER,
+    CHAMPION,
+    PREVIOUS,
+    ROLLED_BACK,
+    RegistryLockedError,
+    acquire_lock,
+    aliases,
+    connect,
+    read_lock,
+)
 from tests.support.training import TARGET, train_and_log
 
 GOALS = {"min": {"roc_auc": 0.85}, "max_regression": {"roc_auc": 0.01}}
@@ -267,3 +282,191 @@ def test_server_stopped_mid_promotion_leaves_champion_where_it_was(
         "server", "server stopped mid-promotion", "refused", "1", survivor[CHAMPION]
     )
     assert survivor[CHAMPION] == "1"
+
+    # and the lock it could not remove is named, with the way to break it
+    left = read_lock(connect(mlflow_server), setup.name)
+    assert left is not None and f"--break-lock {left.id}" in message
+
+    # and promoting again through a live server, breaking that lock, completes the promotion
+    outcome = promote(
+        strong["model_uri"], report, name=setup.name, tracking_uri=mlflow_server, break_lock=left.id
+    )
+    assert outcome.outcome == "promoted"
+    assert aliases(connect(mlflow_server), setup.name)[CHAMPION] == "2"
+    assert read_lock(connect(mlflow_server), setup.name) is None
+
+
+def test_a_rolled_back_version_is_promoted_again_only_when_forced(setup, promotion_matrix):
+    # given a stump champion v1 replaced by a strong v2, then rolled back to v1
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+    setup.promote(strong, report)
+    rollback(setup.name, tracking_uri=setup.uri)
+    before = setup.aliases()
+
+    # when the rolled-back version is promoted again (its report is against v1, valid again)
+    refused = setup.promote(strong, report)
+
+    # then it is refused, naming the version and --force, and nothing changed
+    promotion_matrix.record(setup.backend, "rolled back, promoted again", "refused", "1", "1")
+    assert refused.outcome == "refused" and not refused.passed
+    assert "v2 was rolled back at" in refused.reasons[0] and "--force" in refused.reasons[0]
+    assert refused.to_result().exit_code == 1
+    assert setup.aliases() == before == {CHAMPION: "1", CHALLENGER: "2", ROLLED_BACK: "2"}
+
+    # when it is forced
+    forced = setup.promote(strong, report, force=True)
+
+    # then it is champion, v1 is previous, the output and the version's tags say it was forced
+    promotion_matrix.record(setup.backend, "rolled back, forced", forced.outcome, "1", "2")
+    assert forced.outcome == "promoted" and forced.forced
+    assert "FORCED: v2 was rolled back at" in forced.lines()[0]
+    assert setup.aliases() == {CHAMPION: "2", CHALLENGER: "2", PREVIOUS: "1"}
+    tags = connect(setup.uri).client.get_model_version(setup.name, "2").tags
+    assert tags[TAG_FORCED] == "true"
+    assert "rolled back" in tags[TAG_FORCED_WHY] and "--force" in tags[TAG_FORCED_WHY]
+    assert setup.versions() == ["1", "2"]
+
+
+def test_force_does_not_override_a_failed_benchmark(setup):
+    # given a strong champion v1 replaced by a stump v2 (benchmarked as a bootstrap), rolled
+    # back, and a benchmark of the stump against the strong champion, which fails
+    strong = setup.train("strong")
+    stump = setup.train("stump")
+    bootstrap = setup.benchmark(stump)
+    setup.promote(strong, setup.benchmark(strong))
+    against_strong = setup.benchmark(stump)
+    bootstrap["champion"] = against_strong["champion"]
+    setup.promote(stump, bootstrap)
+    rollback(setup.name, tracking_uri=setup.uri)
+    assert against_strong["verdict"] == "fail"
+
+    # when the rolled-back stump is promoted with force on its failed benchmark
+    outcome = setup.promote(stump, against_strong, force=True)
+
+    # then it is only registered, and not tagged as forced
+    assert outcome.outcome == "registered" and not outcome.forced
+    assert setup.aliases()[CHAMPION] == "1"
+    tags = connect(setup.uri).client.get_model_version(setup.name, "2").tags
+    assert TAG_FORCED not in tags
+
+
+def test_a_held_lock_makes_promote_wait_then_refuse_and_a_dead_holders_lock_can_be_broken(setup):
+    # given a candidate, and the model's lock held by a process that died
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+    held = acquire_lock(connect(setup.uri), setup.name, "promote of a dead job", who="ci")
+
+    # when promote runs with no time to wait, then it refuses naming the holder and the way
+    # out, and writes nothing
+    with pytest.raises(RegistryLockedError) as caught:
+        setup.promote(strong, report, wait_s=0)
+    message = str(caught.value)
+    assert "promote of a dead job by ci" in message and f"--break-lock {held.id}" in message
+    assert setup.aliases() == {} and setup.versions() == []
+
+    # when it breaks a lock by another id, then nothing is removed
+    with pytest.raises(InputError, match="nothing was removed"):
+        setup.promote(strong, report, break_lock="not-that-one")
+    assert read_lock(connect(setup.uri), setup.name) == held
+
+    # when it breaks that lock by its id, then it promotes, and leaves no lock
+    outcome = setup.promote(strong, report, break_lock=held.id)
+    assert outcome.outcome == "promoted"
+    assert read_lock(connect(setup.uri), setup.name) is None
+
+
+def test_rollback_waits_for_the_lock_too(setup):
+    # given a champion replaced once, and the lock held by another promotion
+    for kind in ("stump", "strong"):
+        record = setup.train(kind)
+        setup.promote(record, setup.benchmark(record))
+    acquire_lock(connect(setup.uri), setup.name, "another promotion", who="ci")
+
+    # when rollback runs with no time to wait, then it refuses and changes nothing
+    with pytest.raises(RegistryLockedError, match="another promotion by ci"):
+        rollback(setup.name, tracking_uri=setup.uri, wait_s=0)
+    assert setup.aliases()[CHAMPION] == "2"
+
+
+_SIGNAL_AT_STEP = """
+import os, sys
+from mlgate.promotion import promote
+
+uri, name, candidate, report, step, signum = sys.argv[1:]
+
+
+def on_step(current):
+    if current == step:
+        os.kill(os.getpid(), int(signum))
+
+
+promote(candidate, report, name=name, tracking_uri=uri, on_step=on_step)
+"""
+
+
+def _promote_in_a_process_signalled(setup: Setup, record, report, step: str, signum: int) -> int:
+    """Run promote in its own process, which sends itself ``signum`` when ``step`` begins."""
+    path = setup.workdir / f"report-{uuid.uuid4().hex[:6]}.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    argv = [setup.uri, setup.name, record["model_uri"], str(path), step, str(int(signum))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_AT_STEP, *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return done.returncode
+
+
+def test_a_promotion_terminated_mid_way_undoes_its_writes_and_releases_the_lock(
+    setup, promotion_matrix
+):
+    # given champion v1 and a passing benchmark of a better candidate
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+    before = setup.aliases()
+
+    # when its process gets SIGTERM (a cancelled CI job) right before champion moves
+    code = _promote_in_a_process_signalled(setup, strong, report, CHAMPION, signal.SIGTERM)
+
+    # then challenger, previous and the new version are undone, and the lock is released
+    promotion_matrix.record(setup.backend, "terminated mid-promotion", "refused", "1", "1")
+    assert code != 0
+    assert setup.aliases() == before
+    assert setup.versions() == ["1"]
+    assert read_lock(connect(setup.uri), setup.name) is None
+
+
+def test_a_promotion_killed_mid_way_leaves_its_lock_which_the_next_one_names(
+    setup, promotion_matrix
+):
+    # given champion v1 and a passing benchmark of a better candidate
+    stump = setup.train("stump")
+    setup.promote(stump, setup.benchmark(stump))
+    strong = setup.train("strong")
+    report = setup.benchmark(strong)
+
+    # when its process is killed outright (SIGKILL) before it moves previous
+    code = _promote_in_a_process_signalled(setup, strong, report, PREVIOUS, signal.SIGKILL)
+
+    # then champion is untouched and the lock left behind says which promotion died
+    assert code == -signal.SIGKILL
+    assert setup.aliases() == {CHAMPION: "1", CHALLENGER: "2"}
+    left = read_lock(connect(setup.uri), setup.name)
+    assert left is not None and strong["model_uri"] in left.action
+
+    # and the next promotion refuses, naming it; breaking it completes the promotion
+    with pytest.raises(RegistryLockedError, match=f"--break-lock {left.id}"):
+        setup.promote(strong, report, wait_s=0)
+    outcome = setup.promote(strong, report, break_lock=left.id)
+    promotion_matrix.record(setup.backend, "killed, then lock broken", outcome.outcome, "1", "2")
+    assert setup.aliases() == {CHAMPION: "2", CHALLENGER: "2", PREVIOUS: "1"}
+    assert setup.versions() == ["1", "2"]

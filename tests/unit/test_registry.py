@@ -12,11 +12,17 @@ import pytest
 from mlgate.errors import InputError, ServiceError
 from mlgate.registry import (
     FAIL_FAST_ENV,
+    RegistryLockedError,
+    acquire_lock,
     aliases,
+    break_lock,
     connect,
     lineage,
     load_run_record,
+    lock_name,
     normalise_model_uri,
+    read_lock,
+    release_lock,
     resolve_model,
 )
 from tests.support.training import train_and_log
@@ -145,3 +151,40 @@ def test_run_record_errors_name_the_file(tmp_path):
     missing.write_text(json.dumps({"tags": {}}))
     with pytest.raises(InputError, match="neither 'model_uri' nor 'run_id'"):
         load_run_record(missing)
+
+
+def test_the_lock_is_a_registered_model_that_one_holder_has_at_a_time(sqlite_tracking):
+    registry = connect(sqlite_tracking)
+
+    # given the lock of model bc taken by alice
+    first = acquire_lock(registry, "bc", "promote x", who="alice")
+
+    # then it is a registered model whose tags name the holder
+    tags = registry.client.get_registered_model(lock_name("bc")).tags
+    assert tags["mlgate.lock_id"] == first.id and tags["mlgate.lock_holder"].startswith("alice (")
+    assert read_lock(registry, "bc") == first
+
+    # and bob, not waiting, is refused with the holder and the id to break it by
+    with pytest.raises(
+        RegistryLockedError, match=f"(?s)promote x by alice.*--break-lock {first.id}"
+    ):
+        acquire_lock(registry, "bc", "promote y", who="bob", wait_s=0)
+
+    # when alice releases it, bob gets it
+    assert release_lock(registry, first) is None
+    second = acquire_lock(registry, "bc", "promote y", who="bob", wait_s=0)
+
+    # and a late second release by alice leaves bob's lock alone, saying so
+    problem = release_lock(registry, first)
+    assert problem is not None and "removed by someone else" in problem and second.id in problem
+    assert read_lock(registry, "bc") == second
+
+
+def test_break_lock_removes_only_the_lock_it_names(sqlite_tracking):
+    registry = connect(sqlite_tracking)
+    held = acquire_lock(registry, "bc", "promote x", who="ci")
+    with pytest.raises(InputError, match="nothing was removed"):
+        break_lock(registry, "bc", "0123456789ab")
+    assert break_lock(registry, "bc", held.id) == held
+    assert read_lock(registry, "bc") is None
+    assert break_lock(registry, "bc", held.id) is None

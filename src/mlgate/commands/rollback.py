@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from mlgate.commands.promote import add_lock_arguments, lock_options
+
 HELP = "put the previous champion back (the demoted version gets the alias rolled_back)"
 
 
@@ -16,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--summary", metavar="MD", help="Markdown summary (default: <reports>/rollback.md)"
     )
+    add_lock_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = Context.load()
     name = ctx.model_name(args.name, required=True)
     json_path, markdown = ctx.report_paths("rollback", args.output, args.summary)
-    outcome = rollback(name, tracking_uri=ctx.registry(args.tracking_uri).uri)
+    outcome = rollback(name, tracking_uri=ctx.registry(args.tracking_uri).uri, **lock_options(args))
     code = finish(outcome.to_result(), json_path, markdown, root=ctx.root)
     for reason in outcome.reasons:
         print(f"  - {reason}")
