@@ -112,13 +112,18 @@ def problems(answers: dict[str, str]) -> list[str]:
         if not REPOSITORY.match(answers.get(option, "")):
             bad(option, "must be a GitHub repository as 'owner/name'")
     if not GIT_REF.match(answers.get("mlgate_ref", "")):
-        bad("mlgate_ref", "must be a git tag, branch or commit SHA (e.g. 'v0.1.0' or 'main')")
+        bad(
+            "mlgate_ref",
+            "must be 'release', 'commit', or a git tag, branch or commit SHA (e.g. 'v0.1.0')",
+        )
     _check_mlgate_source(answers.get("mlgate_source", ""), bad)
     return found
 
 
 def _check_mlgate_source(source: str, bad) -> None:
-    """A pip URL, or the absolute path of a local clone of mlgate (for offline installs)."""
+    """'github', a pip URL, or the absolute path of a local clone of mlgate (offline installs)."""
+    if source == "github":
+        return
     if "://" in source:
         if not source.startswith(PIP_URL_SCHEMES) or any(c.isspace() for c in source):
             bad(

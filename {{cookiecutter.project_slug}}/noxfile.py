@@ -6,6 +6,7 @@
 - ``nox -s metrics -- REV``: the metrics, brought up to date, against git revision REV
   (default: main)
 - ``nox -s promote``: promote the last trained model if the benchmark gate passed
+- ``nox -s template``: whether the project is behind its template (a notice, never a failure)
 
 Each session installs what it needs into an environment of its own. CI runs them in the
 environment the mlgate setup action made (the project with its dev extras), with
@@ -59,6 +60,14 @@ def metrics(session: nox.Session) -> None:
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
+
+
+@nox.session(python=PYTHON)
+def template(session: nox.Session) -> None:
+    """Say whether the template this project came from has changed since (``cruft update``
+    brings the changes in); in GitHub Actions, as a notice in the job summary."""
+    session.install("-e", ".")
+    session.run("python", "-m", "mlgate.template_status")
 
 
 @nox.session(python=PYTHON)
