@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,15 @@ def _git(*args: str, cwd: Path | None = None) -> str:
     return done.stdout.strip()
 
 
+def _followed_branch(checkout: object) -> str | None:
+    """The template branch a project follows: the ``checkout`` it was made or updated from,
+    unless that was a commit (a fixed point, so the template's default branch is followed)."""
+    text = str(checkout or "")
+    if not text or re.fullmatch(r"[0-9a-f]{7,40}", text):
+        return None
+    return text
+
+
 def status(project: Path) -> TemplateStatus:
     """How ``project`` stands against its template (see the module docstring)."""
     record = project / ".cruft.json"
@@ -60,13 +70,12 @@ def status(project: Path) -> TemplateStatus:
         template, commit = str(state["template"]), str(state["commit"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         return TemplateStatus("unknown", f".cruft.json cannot be read ({error})")
-    branch = state.get("checkout")
+    followed = _followed_branch(state.get("checkout"))
     with tempfile.TemporaryDirectory(prefix="mlgate-template-") as tmp:
         clone = Path(tmp) / "template"
         try:
-            _git("clone", "--quiet", "--filter=blob:none", "--no-checkout",
-                 *(["--branch", str(branch)] if branch else []), template, str(clone))  # fmt: skip
-            latest = _git("rev-parse", "HEAD", cwd=clone)
+            _git("clone", "--quiet", "--filter=blob:none", "--no-checkout", template, str(clone))
+            latest = _git("rev-parse", f"origin/{followed}" if followed else "HEAD", cwd=clone)
             if latest == commit:
                 return TemplateStatus("current", f"up to date with {template} ({commit[:7]})")
             count = int(

@@ -93,3 +93,19 @@ def test_an_unreachable_template_is_unknown_never_a_failure(
     assert status(project).state == "unknown"
     assert main([str(project)]) == 0
     assert "could not ask" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("checkout", ["commit", "main"])
+def test_a_project_made_from_a_commit_or_a_branch_follows_the_template(
+    tmp_path: Path, template: Path, checkout: str
+) -> None:
+    # given a project whose record names the commit or the branch it was made from
+    project = linked_project(tmp_path, template)
+    record = json.loads((project / ".cruft.json").read_text())
+    record["checkout"] = record["commit"] if checkout == "commit" else "main"
+    (project / ".cruft.json").write_text(json.dumps(record))
+
+    # when the template moves on, then the project is behind by that change
+    (template / "{{cookiecutter.project_slug}}" / "README.md").write_text("v2\n")
+    git(template, "commit", "-qam", "v2")
+    assert status(project).state == "behind"
