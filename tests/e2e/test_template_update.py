@@ -109,6 +109,8 @@ def test_an_update_brings_the_template_in_and_keeps_the_users_edits(
     assert "Unit tests (nox -s tests)" in [s.get("name") for s in steps["jobs"]["checks"]["steps"]]
     assert "seed {cfg['seed']}" in (project / "src" / "kept_up" / "split.py").read_text()
     assert "Looked after by the data science team." in (project / "README.md").read_text()
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+    assert "actions/setup@v0.2.0" in workflow and "@v0.1.0" not in workflow
     assert (project / "src" / "kept_up" / "schema.py").read_text() == schema_before
     assert "n_estimators: 150" in (project / "params.yaml").read_text()
     assert (project / "tests" / "test_our_rules.py").is_file()
@@ -170,3 +172,23 @@ def test_a_conflicting_update_is_reported_refused_by_pre_commit_and_can_be_resol
     assert ours in split.read_text()
     commit_all(project, "Update from the template, conflict resolved")
     passes_its_own_checks(project, installed=True)
+
+
+def test_a_project_pinned_to_template_commits_moves_every_pin_on_update(
+    history: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    # given a project that pins mlgate to the template's commit (mlgate_ref=commit)
+    repo, first, second = history
+    project = cruft_create(repo, first, tmp_path, "Pinned Refs", mlgate_ref="commit")
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    uses = [line for line in workflow.read_text().splitlines() if "mlgate/actions/" in line]
+    assert uses and all(f"@{first}" in line for line in uses)
+    assert f"mlgate@{first}" in (project / "pyproject.toml").read_text()
+    commit_all(project, "Generated project")
+
+    # when it is updated, then the package and every action move to the new commit together
+    assert update(history, project).returncode == 0
+    text = workflow.read_text()
+    assert text.count(f"@{second}") == len(uses) and first not in text
+    assert f"mlgate@{second}" in (project / "pyproject.toml").read_text()
+    assert "zizmor: ignore" not in text  # pinned by SHA, nothing to excuse

@@ -2,8 +2,8 @@
 
 ``template_history(folder)`` makes a git repository of the template's files as they are in
 this tree (commit 1), then commits a change of the kinds a template release brings (commit 2):
-a new file, a changed workflow step, a changed stage module, a new option with a default. It
-returns the repository and both commits.
+a new file, a changed workflow step, a changed stage module, a new option with a default, and a
+new mlgate release (``_release`` v0.2.0). It returns the repository and both commits.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ def template_history(folder: Path) -> tuple[Path, str, str]:
     spec = json.loads((repo / "cookiecutter.json").read_text())
     prompts = spec.pop("__prompts__")
     spec["team"] = "the data science team"
+    spec["_release"] = "v0.2.0"  # a new release of mlgate: its actions and package move with it
     spec["__prompts__"] = {**prompts, "team": "Who looks after the project"}
     (repo / "cookiecutter.json").write_text(json.dumps(spec, indent=2) + "\n")
     readme = repo / "{{cookiecutter.project_slug}}" / "README.md"
