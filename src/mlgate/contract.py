@@ -13,6 +13,26 @@ A pandera schema types every column; mlgate reads two facts from it:
           age: Series[float] = pa.Field(ge=0, le=120, nullable=True)
           churned: Series[bool] = pa.Field(metadata={"role": "target"})
 
+A schema also classifies every column by its security and privacy needs, with the metadata
+``{"classification": ...}``: ``public``, ``internal``, ``confidential`` or ``personal`` (data
+about a person: a name, an e-mail, a birth date). A ``Config.metadata`` of the model gives the
+default for the columns that name none::
+
+      class DatasetSchema(pa.DataFrameModel):
+          email: Series[str] = pa.Field(metadata={"classification": "personal",
+                                                  "treatment": "hash"})
+          age: Series[float] = pa.Field(metadata={"classification": "personal",
+                                                  "treatment": {"bucket": [0, 30, 50, 70, 120]}})
+
+          class Config:
+              metadata = {"classification": "internal"}
+
+A personal column (or an identifier) reaches a model only through a **treatment** named in its
+metadata and applied before anything is written to data/processed (:mod:`mlgate.treatments`):
+``"drop"``, ``"hash"`` (salted, the salt from the environment), ``{"bucket": [edges]}`` or
+``{"truncate": n}`` (the first n characters). A personal feature with no treatment never
+reaches the model, and the privacy layer of the data gate says so.
+
 The preprocessing of a generated project (:mod:`mlgate.modeling`), the baseline profile and the
 validation gate all take their column lists from here, so the schema is the one place where a
 column is declared. Without a schema, :func:`from_frame` infers kinds from a table's dtypes.
@@ -28,6 +48,8 @@ from mlgate.errors import ConfigError
 
 KINDS = ("numeric", "categorical", "boolean", "datetime", "other")
 ROLES = ("feature", "target", "identifier", "excluded")
+CLASSIFICATIONS = ("public", "internal", "confidential", "personal")
+TREATMENTS = ("drop", "hash", "bucket", "truncate")
 NOT_LEARNED = frozenset({"identifier", "excluded"})
 """Roles whose columns never reach a model and are not compared with a baseline."""
 
@@ -40,6 +62,20 @@ class ColumnSpec:
     kind: str
     role: str = "feature"
     nullable: bool = False
+    classification: str | None = None
+    treatment: Any = None
+    """None, "drop", "hash", {"bucket": [edges]} or {"truncate": n}."""
+
+    @property
+    def treatment_name(self) -> str | None:
+        if self.treatment is None:
+            return None
+        return self.treatment if isinstance(self.treatment, str) else next(iter(self.treatment))
+
+    @property
+    def sensitive(self) -> bool:
+        """Personal data, or an identifier: what must not reach a model untreated."""
+        return self.classification == "personal" or self.role == "identifier"
 
 
 @dataclass(frozen=True)
@@ -69,12 +105,62 @@ class Contract:
         return [column.name for column in self.columns]
 
     def features(self, kind: str | None = None) -> list[str]:
-        """The columns a model learns from (role ``feature``), optionally of one kind."""
+        """The columns a model learns from, optionally of one kind: role ``feature``, and for
+        personal data only with a treatment other than ``drop``."""
         return [
             column.name
             for column in self.columns
-            if column.role == "feature" and (kind is None or column.kind == kind)
+            if column.role == "feature"
+            and (kind is None or column.kind == kind)
+            and not (
+                column.classification == "personal" and column.treatment_name in (None, "drop")
+            )
         ]
+
+    def unclassified(self) -> list[str]:
+        """Columns with no classification."""
+        return [column.name for column in self.columns if column.classification is None]
+
+    def untreated_personal_features(self) -> list[str]:
+        """Personal columns with the role feature and no treatment: kept out of the model."""
+        return [
+            column.name
+            for column in self.columns
+            if column.role == "feature"
+            and column.classification == "personal"
+            and column.treatment is None
+        ]
+
+    def treated(self) -> list[ColumnSpec]:
+        """The columns whose values are changed before data/processed."""
+        return [column for column in self.columns if column.treatment is not None]
+
+    def after_treatment(self) -> Contract:
+        """The contract of the processed data: dropped columns gone, and hashed, bucketed or
+        truncated columns turned into text categories (their treatment kept)."""
+        from dataclasses import replace
+
+        return Contract(
+            tuple(
+                column if column.treatment is None else replace(column, kind="categorical")
+                for column in self.columns
+                if column.treatment_name != "drop"
+            )
+        )
+
+    def require_classified(self, where: str = "schema") -> None:
+        """A ConfigError naming every column without a classification, and how to give one."""
+        missing = self.unclassified()
+        if missing:
+            shown = ", ".join(missing[:8]) + (
+                f", ... ({len(missing)} in all)" if len(missing) > 8 else ""
+            )
+            raise ConfigError(
+                f"{where}: column(s) without a classification: {shown}",
+                hint="give each column metadata={'classification': ...} (one of "
+                f"{', '.join(CLASSIFICATIONS)}), or a default in the model's "
+                "Config.metadata",
+            )
 
     def roles(self) -> dict[str, str]:
         """Column name -> role."""
@@ -107,6 +193,45 @@ def kind_of_dtype(dtype: Any) -> str:
     return "other"
 
 
+def _classification(name: str, metadata: Mapping[str, Any], default: Any, where: str) -> str | None:
+    value = metadata.get("classification", default)
+    if value is not None and value not in CLASSIFICATIONS:
+        raise ConfigError(
+            f"{where}: column '{name}' is classified {value!r}",
+            hint=f"use one of: {', '.join(CLASSIFICATIONS)}",
+        )
+    return value
+
+
+def _treatment(name: str, metadata: Mapping[str, Any], kind: str, where: str) -> Any:
+    """The column's treatment, checked: its name, and its argument's shape."""
+    value = metadata.get("treatment")
+    if value is None:
+        return None
+    hint = (
+        'use "drop", "hash", {"bucket": [edges, ...]} (numbers into ranges) or '
+        '{"truncate": n} (the first n characters of text)'
+    )
+    if isinstance(value, str) and value in ("drop", "hash"):
+        return value
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((label, argument),) = value.items()
+        if (
+            label == "bucket"
+            and kind == "numeric"
+            and isinstance(argument, list | tuple)
+            and (
+                len(argument) >= 2
+                and all(isinstance(x, int | float) for x in argument)
+                and list(argument) == sorted(argument)
+            )
+        ):
+            return {"bucket": [float(x) for x in argument]}
+        if label == "truncate" and isinstance(argument, int) and argument > 0:
+            return {"truncate": argument}
+    raise ConfigError(f"{where}: column '{name}' has the treatment {value!r}", hint=hint)
+
+
 def _role(name: str, metadata: Mapping[str, Any] | None, where: str) -> str:
     role = (metadata or {}).get("role", "feature")
     if role not in ROLES:
@@ -126,14 +251,30 @@ def from_schema(schema: Any, where: str = "schema") -> Contract:
 
     if isinstance(schema, type) and issubclass(schema, pa.DataFrameModel):
         where = f"{schema.__module__}:{schema.__qualname__}"
-        schema = schema.to_schema()
+        schema = with_model_defaults(schema)
+    default = (schema.metadata or {}).get("classification")
     columns = []
     for name, column in schema.columns.items():
         dtype = getattr(column.dtype, "type", None) if column.dtype is not None else None
         kind = kind_of_dtype(dtype) if dtype is not None else "other"
-        role = _role(str(name), column.metadata, where)
-        columns.append(ColumnSpec(str(name), kind, role, bool(column.nullable)))
+        metadata = column.metadata or {}
+        role = _role(str(name), metadata, where)
+        classification = _classification(str(name), metadata, default, where)
+        treatment = _treatment(str(name), metadata, kind, where)
+        columns.append(
+            ColumnSpec(str(name), kind, role, bool(column.nullable), classification, treatment)
+        )
     return _checked(tuple(columns), where)
+
+
+def with_model_defaults(model: Any) -> Any:
+    """A model's ``DataFrameSchema``, carrying its ``Config.metadata`` (which pandera's
+    ``to_schema`` leaves behind) as the schema's metadata: the columns' defaults."""
+    schema = model.to_schema()
+    defaults = getattr(getattr(model, "Config", None), "metadata", None)
+    if defaults and not schema.metadata:
+        schema.metadata = dict(defaults)
+    return schema
 
 
 def from_frame(

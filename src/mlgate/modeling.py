@@ -197,7 +197,9 @@ def preprocessing(
     min_frequency: int | float = MIN_FREQUENCY,
     max_categories: int | None = MAX_CATEGORIES,
 ) -> ColumnTransformer:
-    """The unfitted prepare step for the *feature* columns of ``contract``.
+    """The unfitted prepare step for the *feature* columns of ``contract``, as they are after
+    the contract's treatments (a bucketed or hashed column is a text category; a personal column
+    with no treatment is left out).
 
     Numeric, categorical, boolean and datetime features each get their own branch (see the
     module docstring); the output is a dense float array. ``min_frequency`` and
@@ -248,6 +250,8 @@ def preprocessing(
         ),
         "datetime": Pipeline([("parts", DateParts()), *numbers()]),
     }
+    # The model sees the processed data: personal columns already treated (mlgate.treatments).
+    contract = contract.after_treatment()
     transformers = [
         (kind, branch, contract.features(kind))
         for kind, branch in branches.items()

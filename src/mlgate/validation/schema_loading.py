@@ -24,7 +24,9 @@ def load_schema(spec: Any, root: Path | None = None) -> tuple[str, Any]:
     if isinstance(spec, pa.DataFrameSchema):
         return (spec.name or "schema"), spec
     if isinstance(spec, type) and issubclass(spec, pa.DataFrameModel):
-        return f"{spec.__module__}:{spec.__qualname__}", spec.to_schema()
+        from mlgate.contract import with_model_defaults
+
+        return f"{spec.__module__}:{spec.__qualname__}", with_model_defaults(spec)
     if isinstance(spec, Path) or (isinstance(spec, str) and spec.lower().endswith(YAML_SUFFIXES)):
         return str(spec), _from_yaml(Path(spec), pa)
     if isinstance(spec, str):
@@ -59,8 +61,10 @@ def _from_module(spec: str, root: Path | None, pa: Any) -> Any:
         spec, root, what="schema", example="--schema my_project.schema:DatasetSchema"
     )
     if isinstance(value, type) and issubclass(value, pa.DataFrameModel):
+        from mlgate.contract import with_model_defaults
+
         try:
-            return value.to_schema()
+            return with_model_defaults(value)
         except Exception as error:  # a model with bad fields fails here
             raise InputError(f"schema '{spec}': is not a valid DataFrameModel ({error})") from error
     if isinstance(value, pa.DataFrameSchema):
