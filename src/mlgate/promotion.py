@@ -4,7 +4,8 @@
 
 1. register the candidate as a new version of the model (or reuse the version already
    registered from the same run: one version per run), tagged with its lineage, metrics,
-   who, when and why;
+   who, when and why; its model card (logged with the run by ``mlgate benchmark``) becomes
+   the version's description;
 2. alias it ``challenger`` (whatever the verdict: a failed candidate stays inspectable);
 3. when the benchmark verdict passed: alias the current champion ``previous``;
 4. alias the candidate ``champion``.
@@ -45,7 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mlgate import tracking
+from mlgate import model_card, tracking
 from mlgate.errors import InputError, ServiceError
 from mlgate.registry import (
     CHALLENGER,
@@ -85,6 +86,8 @@ _COPIED_RUN_TAGS = (
     tracking.TAG_DATA_HASH,
     tracking.TAG_DATA_PATH,
     tracking.TAG_PARAMS_HASH,
+    tracking.TAG_TEST_DATA_HASH,
+    tracking.TAG_TEST_DATA_PATH,
 )
 _TAG_LIMIT = 4000
 
@@ -494,6 +497,8 @@ def _promote_locked(
         version = _register(registry, ref, name, tags, journal, existing)
         outcome.version = version
         outcome.steps.append(f"registered v{version}" if existing is None else f"reused v{version}")
+        if model_card.attach(registry, name, version, ref.run_id, tags.get(TAG_AT, _now())):
+            outcome.steps.append(f"model card attached to v{version}")
         journal.set_alias(CHALLENGER, version)
 
         if data["verdict"] != "pass":

@@ -325,6 +325,8 @@ _LINEAGE_TAGS = (
     tracking.TAG_DATA_HASH,
     tracking.TAG_DATA_PATH,
     tracking.TAG_PARAMS_HASH,
+    tracking.TAG_TEST_DATA_HASH,
+    tracking.TAG_TEST_DATA_PATH,
 )
 
 
@@ -375,7 +377,22 @@ def lineage(
             "metrics": dict(run.data.metrics or {}),
             "lineage": {key: tags[key] for key in _LINEAGE_TAGS if key in tags},
         }
+    result["model_card"] = _model_card(registry, result)
     return result
+
+
+def _model_card(registry: Registry, chain: dict[str, Any]) -> str | None:
+    """The version's card (its description, when mlgate attached one), else the run's."""
+    from mlgate.model_card import TAG_MODEL_CARD, read_logged
+
+    version = chain.get("version")
+    if version and TAG_MODEL_CARD in version["tags"]:
+        with service_errors(registry.uri, f"reading {version['name']} v{version['version']}"):
+            found = registry.client.get_model_version(version["name"], version["version"])
+        if found.description:
+            return found.description
+    run = chain.get("run")
+    return read_logged(registry, run["run_id"]) if run else None
 
 
 def format_lineage(chain: dict[str, Any]) -> str:
@@ -402,6 +419,17 @@ def format_lineage(chain: dict[str, Any]) -> str:
     dirty = facts.get(tracking.TAG_GIT_DIRTY)
     suffix = " (uncommitted changes)" if dirty == "true" else ""
     lines.append(f"git      {facts.get(tracking.TAG_GIT_COMMIT, 'unknown')}{suffix}")
+    if tracking.TAG_TEST_DATA_HASH in facts:
+        lines.append(
+            f"held-out {facts.get(tracking.TAG_TEST_DATA_PATH, 'unknown path')}  "
+            f"md5 {facts[tracking.TAG_TEST_DATA_HASH]}"
+        )
+    card = chain.get("model_card")
+    lines.append("")
+    if card:
+        lines += ["-" * 72, card.rstrip("\n")]
+    else:
+        lines.append("model card: none (made by `mlgate benchmark`, attached by `mlgate promote`)")
     return "\n".join(lines) + "\n"
 
 

@@ -9,9 +9,10 @@ project's (``MLFLOW_TRACKING_URI`` overrides).
 A training run records: the parameters; the training data as a dataset input (with its
 digest); the profile of that data (the baseline new data is judged against once this model is
 champion, :func:`mlgate.baseline.log_profile`); the model with its signature, an input example
-and the pip requirements that load it (this mlgate among them); lineage tags (git commit, data
-hash and path, parameters hash). It returns the run record the gates read
-(:data:`mlgate.tracking.RUN_RECORD_KEYS`).
+and the pip requirements that load it (this mlgate among them); lineage tags (git commit, hash
+and path of the training and held-out data, parameters hash) and the parameters as given
+(:data:`mlgate.tracking.PARAMS_ARTIFACT`), which ``mlgate reproduce`` trains from again. It
+returns the run record the gates read (:data:`mlgate.tracking.RUN_RECORD_KEYS`).
 """
 
 from __future__ import annotations
@@ -52,14 +53,14 @@ def log_training_run(
     from mlgate.baseline import log_profile
     from mlgate.registry import connect, service_errors
     from mlgate.settings import display_path, tracking_uri
-    from mlgate.tracking import lineage_tags, mlgate_requirement
+    from mlgate.tracking import PARAMS_ARTIFACT, lineage_tags, mlgate_requirement
 
     registry = connect(tracking_uri(settings))
     data_path = Path(data_path or settings.train_data)
     profile = profile or settings.profile
     features = frame.drop(columns=[target])
     example = features.head(5)
-    tags = lineage_tags(settings.root, data_path, params)
+    tags = lineage_tags(settings.root, data_path, params, settings.test_data)
     flat = {"algorithm": params["algorithm"], "seed": params["seed"], **params.get("params", {})}
     with service_errors(registry.uri, "recording the training run"), warnings.catch_warnings():
         # MLflow's notes on dataset sources and integer columns are advice, not problems.
@@ -67,6 +68,7 @@ def log_training_run(
         mlflow.set_experiment(settings.experiment or settings.model_name or "mlgate")
         with mlflow.start_run() as run:
             mlflow.log_params(flat)
+            mlflow.log_dict(params, PARAMS_ARTIFACT)
             source = display_path(data_path, settings.root)
             dataset = mlflow.data.from_pandas(frame, source=source, name="train", targets=target)
             mlflow.log_input(dataset, context="training")

@@ -18,6 +18,11 @@ TAG_GIT_DIRTY = "mlgate.git_dirty"
 TAG_DATA_HASH = "mlgate.data_hash"
 TAG_DATA_PATH = "mlgate.data_path"
 TAG_PARAMS_HASH = "mlgate.params_hash"
+TAG_TEST_DATA_HASH = "mlgate.test_data_hash"
+TAG_TEST_DATA_PATH = "mlgate.test_data_path"
+
+PARAMS_ARTIFACT = "mlgate/training_params.json"
+"""Where a training run records its parameters as given (types kept), for ``mlgate reproduce``."""
 
 PROFILE_ARTIFACT = "mlgate/profile.json"
 """Where a training run records the profile of its training data (the next baseline)."""
@@ -60,8 +65,12 @@ def git_state(root: Path | str) -> tuple[str | None, bool | None]:
     return commit, bool(status) if status is not None else None
 
 
-def lineage_tags(root: Path | str, data_path: Path | str, params: Any) -> dict[str, str]:
-    """Tags for a training run: git commit (and dirtiness), data hash and path, params hash."""
+def lineage_tags(
+    root: Path | str, data_path: Path | str, params: Any, test_path: Path | str | None = None
+) -> dict[str, str]:
+    """Tags for a training run: git commit (and dirtiness), data hash and path, params hash;
+    with ``test_path``, the held-out data's hash and path too (what ``mlgate reproduce``
+    compares predictions on)."""
     root = Path(root)
     data_path = Path(data_path)
     from mlgate.settings import display_path
@@ -75,6 +84,9 @@ def lineage_tags(root: Path | str, data_path: Path | str, params: Any) -> dict[s
     }
     if dirty is not None:
         tags[TAG_GIT_DIRTY] = str(dirty).lower()
+    if test_path is not None and Path(test_path).is_file():
+        tags[TAG_TEST_DATA_HASH] = file_md5(test_path)
+        tags[TAG_TEST_DATA_PATH] = display_path(test_path, root)
     return tags
 
 

@@ -84,7 +84,7 @@ def test_training_run_is_tracked_with_lineage(project: Project) -> None:
     inputs = run_data.inputs.dataset_inputs
     assert [d.dataset.name for d in inputs] == ["train"] and inputs[0].dataset.digest
     recorded = [a.path for a in client.list_artifacts(record["run_id"], "mlgate")]
-    assert recorded == ["mlgate/profile.json"], "the training data's profile (next baseline)"
+    assert recorded == ["mlgate/profile.json", "mlgate/training_params.json"]
     model = client.get_logged_model(record["model_uri"].rsplit("/", 1)[-1])
     assert model.source_run_id == record["run_id"]
     experiment = client.get_experiment(record["experiment_id"])

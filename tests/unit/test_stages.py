@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import mlflow
 import numpy as np
 import pytest
 
@@ -58,8 +59,12 @@ def test_a_training_run_records_what_the_gates_need(trained) -> None:
     )
     assert run.data.tags["mlgate.data_path"] == "train.parquet"
     assert [a.path for a in client.list_artifacts(record["run_id"], "mlgate")] == [
-        "mlgate/profile.json"
+        "mlgate/profile.json",
+        "mlgate/training_params.json",
     ]
+    # the parameters as given, types kept, for mlgate reproduce
+    recorded = mlflow.artifacts.load_dict(f"runs:/{record['run_id']}/mlgate/training_params.json")
+    assert recorded == params
     assert [d.dataset.name for d in run.inputs.dataset_inputs] == ["train"]
     loaded, uri = load_model(settings, record["model_uri"])
     features = frame.drop(columns=["segment"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 HELP = "score a candidate model against the champion, a dummy baseline and the goals"
 
@@ -90,6 +91,24 @@ def run(args: argparse.Namespace) -> int:
         goals_source=goals_source or "goals",
         new_line=args.new_line,
     )
+    add_model_card(result, ctx, registry, json_path.parent)
     return finish(
         result, json_path, markdown, root=ctx.root, inputs=[data, *([train] if train else [])]
     )
+
+
+def add_model_card(result: Any, ctx: Any, registry: Any, folder: Path) -> None:
+    """Write the candidate's model card beside the report, log it with the candidate's run,
+    and point the report, its summary and the step outputs at it."""
+    from mlgate import model_card
+
+    document = result.to_dict()
+    path = model_card.write(
+        settings=ctx.settings, benchmark=document, reports=folder, registry=registry
+    )
+    run_id = (document.get("candidate") or {}).get("run_id")
+    artifact = f"runs:/{run_id}/{model_card.CARD_FILE}" if run_id else None
+    result.document["model_card"] = {"file": path.name, "artifact": artifact}
+    result.outputs["model-card"] = str(path)
+    where = f" (logged with the model as `{artifact}`)" if artifact else ""
+    result.markdown = result.markdown.rstrip("\n") + f"\n\n**Model card**: `{path.name}`{where}\n"

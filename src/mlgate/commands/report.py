@@ -176,6 +176,31 @@ def compose(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def card_file(report: Mapping[str, Any] | None, json_path: Path | None) -> Path | None:
+    """The model card a report names (beside the report), when it exists."""
+    card = (report or {}).get("model_card")
+    if not isinstance(card, Mapping) or not isinstance(card.get("file"), str):
+        return None
+    folder = json_path.parent if json_path is not None else Path.cwd()
+    path = folder / Path(card["file"]).name
+    return path if path.is_file() else None
+
+
+def model_card_line(
+    card: Path, report: Mapping[str, Any] | None, environ: Mapping[str, str]
+) -> str:
+    """Where a reader finds the model card: this workflow run's artifacts, and MLflow."""
+    artifact = ((report or {}).get("model_card") or {}).get("artifact")
+    mlflow_part = f"; in MLflow: `{artifact}`" if artifact else ""
+    run_id = environ.get("GITHUB_RUN_ID")
+    repo = environ.get("GITHUB_REPOSITORY")
+    if run_id and repo:
+        server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        url = f"{server}/{repo}/actions/runs/{run_id}#artifacts"
+        return f"Model card: [`{card.name}` in this run's artifacts]({url}){mlflow_part}."
+    return f"Model card: `{card}`{mlflow_part}."
+
+
 def read_report(path: Path | None) -> dict[str, Any] | None:
     """The JSON report at ``path``; None when there is no file. Not JSON: an InputError."""
     from mlgate.data_io import read_document
@@ -287,6 +312,9 @@ def publish(
     notes = list(notes)
     if tracking:
         notes.append(tracking_line(environ, environ.get("GITHUB_EVENT_NAME")))
+    card = card_file(report, json_path)
+    if card is not None:
+        notes.append(model_card_line(card, report, environ))
     body = compose(name, markdown, verdict, exit_code, notes, report)
 
     sys.stdout.write(body)
@@ -299,7 +327,7 @@ def publish(
         outputs["report-json"] = str(json_path)
     if markdown_path is not None:
         outputs["report-markdown"] = str(markdown_path)
-    outputs["upload-paths"] = upload_paths([json_path, markdown_path])
+    outputs["upload-paths"] = upload_paths([json_path, markdown_path, card])
     outputs.update(outputs_of(report))
     if tracking:
         outputs["tracking"] = "server" if tracks_to_server(environ) else "local"

@@ -65,9 +65,9 @@ def test_every_command_writes_its_reports_under_reports(
     expected = {
         "profile": ["reports/profile.json"],
         "validate": ["reports/validation.json", "reports/validation.md"],
-        "benchmark (stump)": ["reports/benchmark.json", "reports/benchmark.md"],
+        "benchmark (stump)": ["reports/benchmark.json", "reports/benchmark.md", "reports/model_card.md"],
         "promote (stump)": ["reports/promotion.json", "reports/promotion.md"],
-        "benchmark (strong)": [],  # the same two files, rewritten
+        "benchmark (strong)": [],  # the same three files, rewritten
         "promote (strong)": [],
         "rollback": ["reports/rollback.json", "reports/rollback.md"],
         "tune": ["models/best_params.json", "reports/tune.json", "reports/tune.md"],
