@@ -478,7 +478,10 @@ def _summary(
         base = f"the candidate meets all {sum(c.passed is True for c in checks)} goals"
         if against is None:
             return base + " (bootstrap: no champion yet, judged on the goals alone)"
-        return f"{base} and does not regress against {against} beyond the allowed margin"
+        return (
+            f"{base} and does not regress against {against} beyond the allowed margin and the "
+            "noise of the held-out rows"
+        )
     prefix = "bootstrap (no champion): " if against is None and replaced is None else ""
     return prefix + "the candidate fails: " + "; ".join(reasons)
 

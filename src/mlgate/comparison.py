@@ -12,8 +12,9 @@ wrong cancel out, and only the rows where they disagree carry the difference.
 Every metric is computed from row weights (how often each row was drawn into a resample),
 which gives the exact value scikit-learn computes on the resampled rows, for all resamples
 at once, in ``O(resamples x rows)``: accuracy, macro F1 (per-class counts), ROC AUC (the
-Mann-Whitney statistic over tied score groups, one-vs-rest and macro-averaged for several
-classes), log loss, RMSE, MAE and R².
+Mann-Whitney statistic, ties counting one half; one-vs-rest and macro-averaged for several
+classes), log loss, RMSE, MAE and R². A resample on which a metric is undefined (R² of a
+resample whose target is constant) is left out of that metric's interval.
 
 Each difference also gets a one-sided p-value for "the candidate is not worse": the share of
 resamples in which it is not worse (bootstrap), except for accuracy, where the exact test is
@@ -168,8 +169,11 @@ def compare(
     for metric in metrics:
         diffs = np.concatenate(draws[metric]).astype(float)
         diffs = diffs[np.isfinite(diffs)]
-        low, high = np.quantile(diffs, [tail, 1 - tail])
-        if task == "classification" and metric == "accuracy":
+        point = cand_points[metric][0] - champ_points[metric][0]
+        low, high = np.quantile(diffs, [tail, 1 - tail]) if diffs.size else (point, point)
+        if not diffs.size:  # no resample defines it: no evidence either way
+            p_value, test = 1.0, "bootstrap"
+        elif task == "classification" and metric == "accuracy":
             p_value, test = _mcnemar(y_codes == said[0], y_codes == said[1]), "mcnemar"
         else:
             not_worse = diffs >= 0 if higher_is_better(metric) else diffs <= 0
