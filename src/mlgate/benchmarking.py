@@ -2,51 +2,73 @@
 
 Both models are scored on the same held-out rows:
 
-* quality metrics (:mod:`mlgate.metrics`);
+* quality metrics (:mod:`mlgate.metrics`); a metric these rows cannot define is None, and
+  the report's ``undefined`` block says why;
 * ``latency_p50_ms`` / ``latency_p95_ms``: one-row ``predict`` calls on the loaded estimator,
-  after warm-up calls, over ``latency_runs`` calls (cycling through the rows), stopping early
-  after one second once 30 calls are timed; the default goals only put a generous ceiling on
-  p95 so that timing noise never fails a good model;
+  timed on the active clock (:mod:`mlgate.timing`: wall time minus the time spent waiting for
+  a CPU held by other processes), each row's latency the median of three calls; see
+  :func:`measure_speed`;
 * ``throughput_rows_per_s``: ``predict`` on a batch of at least 10,000 rows (the held-out rows
-  repeated), best of three;
+  repeated), the fastest of up to three calls, on the same clock;
 * ``size_mb``: the model's artifact folder on disk (weights, MLmodel, environment files).
+
+Timing runs with native thread pools limited to one thread: the speed of one scoring thread,
+whatever the core count and whatever else the machine runs.
+
+Candidate and champion are then compared on the same rows (:mod:`mlgate.comparison`): the
+difference on each quality metric, its interval, and a one-sided test, which the regression
+checks of :func:`mlgate.goals.judge` use.
 
 The dummy baseline is scikit-learn's ``DummyClassifier(strategy="prior")`` or
 ``DummyRegressor(strategy="mean")``, fitted on the training data when given, else on the
 held-out data (which flatters the dummy, so lift goals get stricter, never looser).
 
-The verdict comes from :func:`mlgate.goals.judge`. The JSON report records the champion
-version it compared against, so that ``mlgate promote`` can refuse when the champion moved.
+The JSON report records the champion version it compared against, so that ``mlgate promote``
+can refuse when the champion moved.
 """
 
 from __future__ import annotations
 
+import gc
 import tempfile
-import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mlgate import __version__
 from mlgate import goals as goals_module
+from mlgate.comparison import RESAMPLES, SEED, Predictions, compare
 from mlgate.data_io import read_table
 from mlgate.errors import InputError
 from mlgate.metrics import (
     OPERATIONAL_METRICS,
-    classification_metrics,
+    Scores,
+    classification_scores,
     quality_metrics,
-    regression_metrics,
+    regression_scores,
 )
 from mlgate.registry import ModelRef, Registry, connect, resolve_model
 from mlgate.reporting import markdown_table, verdict_badge
 from mlgate.results import GateResult
 from mlgate.settings import display_path
+from mlgate.timing import ActiveClock, Timed
 
-THROUGHPUT_MIN_ROWS = 10_000
 LATENCY_WARMUP = 5
+"""Untimed one-row calls before the latency is measured."""
+LATENCY_PASSES = 3
+"""Calls per row at least; a row's latency is the median of its calls."""
 LATENCY_BUDGET_S = 1.0
-LATENCY_MIN_CALLS = 30
+"""Active seconds of the first pass after which no further rows are added ..."""
+LATENCY_MIN_ROWS = 10
+"""... once at least this many rows are timed."""
+THROUGHPUT_MIN_ROWS = 10_000
+"""Rows in the throughput batch at least (the held-out rows repeated)."""
+THROUGHPUT_CALLS = 3
+"""Batch calls at most; the fastest one counts ..."""
+THROUGHPUT_BUDGET_S = 2.0
+"""... and no further call once they took this many active seconds."""
 
 
 @dataclass
@@ -115,78 +137,168 @@ def infer_task(model: Any) -> str:
     )
 
 
-def score(loaded: LoadedModel, task: str, features: Any, labels: Any) -> dict[str, float | None]:
-    """Quality metrics of one model on the held-out rows."""
-    predictions = loaded.model.predict(features)
+def predictions(loaded: LoadedModel, task: str, features: Any) -> Predictions:
+    """What the model says about the held-out rows: labels or values, and probabilities."""
+    predicted = loaded.model.predict(features)
+    if task == "regression" or not loaded.has_proba:
+        return Predictions(predicted)
+    proba = loaded.model.predict_proba(features)
+    return Predictions(predicted, proba, getattr(loaded.model, "classes_", None))
+
+
+def scores(task: str, labels: Any, said: Predictions) -> Scores:
+    """Quality metrics of one model's predictions on the held-out rows."""
     if task == "regression":
-        return regression_metrics(labels, predictions)
-    proba = loaded.model.predict_proba(features) if loaded.has_proba else None
-    classes = getattr(loaded.model, "classes_", None)
-    return classification_metrics(labels, predictions, proba, classes)
+        return regression_scores(labels, said.predicted)
+    return classification_scores(labels, said.predicted, said.proba, said.classes)
 
 
-def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, float]:
-    """Single-row latency percentiles and batch throughput of ``model.predict``."""
+@contextmanager
+def _quiet_process() -> Iterator[None]:
+    """Native thread pools limited to one thread and the garbage collector paused, while
+    timing: the numbers then describe one scoring thread, whatever the core count, and not
+    the collection of objects other code left behind."""
+    from threadpoolctl import threadpool_limits
+
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any]:
+    """Single-row latency percentiles and batch throughput of ``model.predict``.
+
+    Every call is timed on the :class:`mlgate.timing.ActiveClock`, so time spent waiting for
+    a CPU held by other processes is not counted. Latency: after warm-up calls, one-row
+    calls on ``ceil(latency_runs / 3)`` held-out rows (fewer when the first pass over them
+    exceeds one second of active time, never fewer than 10 rows), in at least three passes;
+    a row's latency is the median of its calls, ``latency_p50_ms`` and ``latency_p95_ms``
+    the percentiles over rows. Throughput: ``predict`` on a batch of at least 10,000 rows
+    (the held-out rows repeated), the fastest of up to three calls within two seconds of
+    active time.
+
+    Returns the four metrics under ``metrics`` and how they were measured under ``timing``.
+    """
     import numpy as np
     import pandas as pd
 
-    rows = [features.iloc[[i]] for i in range(min(len(features), latency_runs))]
-    for i in range(LATENCY_WARMUP):
-        model.predict(rows[i % len(rows)])
-    timings = []
-    deadline = time.perf_counter() + LATENCY_BUDGET_S
-    for i in range(latency_runs):
-        start = time.perf_counter()
-        model.predict(rows[i % len(rows)])
-        timings.append(time.perf_counter() - start)
-        if time.perf_counter() > deadline and len(timings) >= LATENCY_MIN_CALLS:
-            break
+    wanted = max(1, -(-latency_runs // LATENCY_PASSES))
+    count = min(len(features), wanted)
+    passes = max(LATENCY_PASSES, -(-latency_runs // count))
+    rows = [features.iloc[[i]] for i in range(count)]
     repeats = max(1, -(-THROUGHPUT_MIN_ROWS // len(features)))
     batch = pd.concat([features] * repeats, ignore_index=True)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        model.predict(batch)
-        best = min(best, time.perf_counter() - start)
-    p50, p95 = np.percentile(np.array(timings) * 1000, [50, 95])
+    with _quiet_process(), ActiveClock() as clock:
+        for i in range(LATENCY_WARMUP):
+            model.predict(rows[i % count])
+        calls: list[list[Timed]] = [[] for _ in rows]
+        spent = 0.0
+        for i, row in enumerate(rows):
+            calls[i].append(clock.time(model.predict, row))
+            spent += calls[i][-1].active
+            if spent > LATENCY_BUDGET_S and i + 1 >= min(LATENCY_MIN_ROWS, count):
+                calls = calls[: i + 1]
+                break
+        for _ in range(passes - 1):
+            for i in range(len(calls)):
+                calls[i].append(clock.time(model.predict, rows[i]))
+        batches = []
+        while len(batches) < THROUGHPUT_CALLS:
+            batches.append(clock.time(model.predict, batch))
+            if sum(t.active for t in batches) > THROUGHPUT_BUDGET_S:
+                break
+        kind = clock.kind
+    per_row = np.array([np.median([t.active for t in timed]) for timed in calls]) * 1000
+    every = [t for timed in calls for t in timed]
+    p50, p95 = np.percentile(per_row, [50, 95])
+    waits = [t.waited for t in every + batches]
     return {
-        "latency_p50_ms": float(p50),
-        "latency_p95_ms": float(p95),
-        "throughput_rows_per_s": float(len(batch) / best),
-        "latency_calls": len(timings),
+        "metrics": {
+            "latency_p50_ms": float(p50),
+            "latency_p95_ms": float(p95),
+            "throughput_rows_per_s": float(len(batch) / min(t.active for t in batches)),
+        },
+        "timing": {
+            "clock": kind,
+            "latency_rows": len(calls),
+            "latency_calls": len(every),
+            "wall_latency_p95_ms": float(np.percentile([t.wall for t in every], 95) * 1000),
+            "throughput_rows": len(batch),
+            "throughput_calls": len(batches),
+            "waited_for_cpu_s": None if None in waits else float(sum(waits)),
+        },
     }
 
 
-def dummy_metrics(
-    task: str, features: Any, labels: Any, train: tuple[Any, Any] | None
-) -> dict[str, float | None]:
+def dummy_scores(task: str, features: Any, labels: Any, train: tuple[Any, Any] | None) -> Scores:
     """The dummy baseline's quality metrics on the held-out rows."""
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
     fit_x, fit_y = train if train is not None else (features, labels)
     if task == "regression":
         dummy = DummyRegressor(strategy="mean").fit(fit_x, fit_y)
-        return regression_metrics(labels, dummy.predict(features))
+        return regression_scores(labels, dummy.predict(features))
     dummy = DummyClassifier(strategy="prior").fit(fit_x, fit_y)
-    return classification_metrics(
+    return classification_scores(
         labels, dummy.predict(features), dummy.predict_proba(features), dummy.classes_
     )
 
 
-def _measure(loaded: LoadedModel, task: str, x: Any, y: Any, latency_runs: int) -> dict[str, Any]:
-    metrics = score(loaded, task, x, y)
+def _measure(
+    loaded: LoadedModel, task: str, x: Any, y: Any, latency_runs: int
+) -> tuple[dict[str, Any], Predictions]:
+    said = predictions(loaded, task, x)
+    quality = scores(task, y, said)
     speed = measure_speed(loaded.model, x, latency_runs)
-    calls = speed.pop("latency_calls")
-    metrics.update(speed)
-    metrics["size_mb"] = loaded.size_bytes / 1e6
-    return {
+    metrics = {**quality.values, **speed["metrics"], "size_mb": loaded.size_bytes / 1e6}
+    block = {
         "uri": loaded.ref.uri,
         "run_id": loaded.ref.run_id,
         "name": loaded.ref.name,
         "version": loaded.ref.version,
         "flavor": loaded.flavor,
-        "latency_calls": calls,
+        "latency_calls": speed["timing"]["latency_calls"],
         "metrics": metrics,
+        "undefined": quality.undefined,
+        "timing": speed["timing"],
+    }
+    return block, said
+
+
+def _compare(
+    parsed: goals_module.Goals,
+    task: str,
+    y: Any,
+    candidate: tuple[dict[str, Any], Predictions],
+    champion: tuple[dict[str, Any], Predictions],
+) -> dict[str, Any]:
+    """The paired comparison of every quality metric both models have on these rows."""
+    cand_block, cand_said = candidate
+    champ_block, champ_said = champion
+    shared = [
+        m
+        for m in quality_metrics(task, True)
+        if cand_block["metrics"].get(m) is not None and champ_block["metrics"].get(m) is not None
+    ]
+    tested = goals_module.paired_tests(parsed, task, shared)
+    level = goals_module.comparison_level(parsed, tested)
+    differences = compare(task, y, cand_said, champ_said, shared, level=level)
+    return {
+        "method": "paired bootstrap"
+        + (", resampled within each class" if task == "classification" else ""),
+        "resamples": RESAMPLES,
+        "seed": SEED,
+        "rows": len(y),
+        "alpha": parsed.alpha,
+        "tests": len(tested),
+        "level": level,
+        "differences": differences,
     }
 
 
@@ -248,15 +360,25 @@ def benchmark(
         if mismatch is not None:
             replaced = {**_identity(champ), **mismatch}
             champ = None
-        cand_result = _measure(cand, task, x, y, latency_runs)
-        champ_result = _measure(champ, task, x, y, latency_runs) if champ else None
-    dummy = dummy_metrics(task, x, y, train)
+        cand_result, cand_said = _measure(cand, task, x, y, latency_runs)
+        champ_pair = _measure(champ, task, x, y, latency_runs) if champ else None
+    champ_result = champ_pair[0] if champ_pair else None
+    comparison = (
+        _compare(parsed, task, y, (cand_result, cand_said), champ_pair) if champ_pair else None
+    )
+    dummy = dummy_scores(task, x, y, train)
     checks = goals_module.judge(
         parsed,
         task,
         cand_result["metrics"],
         champ_result["metrics"] if champ_result else None,
-        dummy,
+        dummy.values,
+        differences=comparison["differences"] if comparison else None,
+        undefined={
+            "candidate": cand_result["undefined"],
+            "champion": champ_result["undefined"] if champ_result else {},
+            "dummy": dummy.undefined,
+        },
     )
     if replaced is not None and not new_line:
         checks.append(_incomparable(replaced))
@@ -274,10 +396,12 @@ def benchmark(
         "dummy": {
             "strategy": "mean" if task == "regression" else "prior",
             "fitted_on": "train" if train is not None else "held-out",
-            "metrics": dummy,
+            "metrics": dummy.values,
+            "undefined": dummy.undefined,
         },
         "candidate": cand_result,
         "champion": champ_result,
+        "comparison": _comparison_document(comparison),
         "incomparable_champion": replaced,
         "new_line": replaced is not None and new_line,
         "goals": parsed.to_dict(),
@@ -293,6 +417,16 @@ def benchmark(
         markdown=render_markdown(report),
         outputs={"run-id": cand_result["run_id"], "model-uri": cand_result["uri"]},
     )
+
+
+def _comparison_document(comparison: dict[str, Any] | None) -> dict[str, Any] | None:
+    if comparison is None:
+        return None
+    differences = comparison["differences"]
+    return {
+        **{k: v for k, v in comparison.items() if k != "differences"},
+        "metrics": {metric: d.to_dict() for metric, d in differences.items()},
+    }
 
 
 def _identity(loaded: LoadedModel) -> dict[str, Any]:
@@ -344,7 +478,10 @@ def _summary(
         base = f"the candidate meets all {sum(c.passed is True for c in checks)} goals"
         if against is None:
             return base + " (bootstrap: no champion yet, judged on the goals alone)"
-        return f"{base} and does not regress against {against} beyond the allowed margin"
+        return (
+            f"{base} and does not regress against {against} beyond the allowed margin and the "
+            "noise of the held-out rows"
+        )
     prefix = "bootstrap (no champion): " if against is None and replaced is None else ""
     return prefix + "the candidate fails: " + "; ".join(reasons)
 
@@ -377,19 +514,38 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             return "skipped"
         return "✅ pass"
 
+    comparison = report.get("comparison") or {}
+    paired = comparison.get("metrics", {})
+    undefined = {
+        "candidate": report["candidate"].get("undefined") or {},
+        "champion": (champ_block or {}).get("undefined") or {},
+        "dummy": report["dummy"].get("undefined") or {},
+    }
+
+    def value(whose: str, values: Mapping[str, Any], metric: str) -> str:
+        if values.get(metric) is None and metric in undefined[whose]:
+            return "undefined"
+        return _fmt(values.get(metric))
+
+    def difference(metric: str) -> str:
+        found = paired.get(metric)
+        if found is None:
+            return ""
+        low, high = found["interval"]
+        return f"{found['difference']:+.3g} [{low:+.3g}, {high:+.3g}]"
+
     rows = []
     for metric in cand:
         goal = "; ".join(c["goal"] for c in by_metric.get(metric, []))
-        rows.append(
-            [
-                metric,
-                _fmt(cand.get(metric)),
-                _fmt(champ.get(metric)) if champ_block else "n/a",
-                _fmt(dummy.get(metric)),
-                goal,
-                verdict(metric),
-            ]
-        )
+        row = [metric, value("candidate", cand, metric)]
+        row.append(value("champion", champ, metric) if champ_block else "n/a")
+        if comparison:
+            row.append(difference(metric))
+        row += [value("dummy", dummy, metric), goal, verdict(metric)]
+        rows.append(row)
+    headers = ["metric", "candidate", "champion", "dummy", "goal", "verdict"]
+    if comparison:
+        headers.insert(3, f"candidate - champion [{comparison['level']:.0%} interval]")
     if champ_block:
         against = (
             f"`{champ_block['name']}` version {champ_block['version']} (`{champ_block['uri']}`)"
@@ -425,9 +581,24 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             "alone."
         )
     lines += ["", report["summary"], ""]
-    lines.append(
-        markdown_table(["metric", "candidate", "champion", "dummy", "goal", "verdict"], rows)
-    )
+    lines.append(markdown_table(headers, rows))
+    if comparison:
+        lines.append(
+            f"Candidate and champion are compared on the same {comparison['rows']} rows "
+            f"({comparison['method']}, {comparison['resamples']} resamples; for accuracy the test "
+            "is McNemar's exact test). A regression check fails only when the worsening is beyond "
+            f"its margin and the paired test says it is real at {comparison['alpha']:g} / "
+            f"{max(1, comparison['tests'])} per check.\n"
+        )
+    notes = [
+        f"- {whose} {metric}: {cause}"
+        for whose, causes in undefined.items()
+        for metric, cause in causes.items()
+    ]
+    if notes:
+        lines.append("Undefined on these rows:\n")
+        lines.extend(notes)
+        lines.append("")
     if report["reasons"]:
         lines.append("Why it fails:\n")
         lines.extend(f"- {reason}" for reason in report["reasons"])

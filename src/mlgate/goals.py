@@ -19,10 +19,40 @@ Worsening and lift are direction-aware: for ``rmse``, ``mae``, ``log_loss``, lat
 a *rise* is a regression. ``min`` only takes metrics where higher is better and ``max`` only
 those where lower is better (a floor on rmse is a mistake, reported as such).
 
+**The champion comparison** judges a regression like the data gate judges drift: by its size
+*and* by the noise of the held-out rows. Candidate and champion are compared on the same rows
+(:mod:`mlgate.comparison`), and a quality metric's regression check fails only when
+
+1. the candidate is worse than the champion by more than the allowed margin, *and*
+2. the paired test says the candidate is worse at all: its one-sided p-value is below
+   ``alpha / m``, ``m`` being the number of regression checks with a paired test
+   (Bonferroni: ``alpha``, default 0.05, bounds the chance that a candidate as good as the
+   champion is refused by any of them).
+
+The margin keeps large held-out sets from refusing trivial losses; the test keeps small ones
+from refusing noise. A worse candidate therefore fails once its loss is beyond the margin and
+beyond what the held-out rows can tell from noise: for accuracy, roughly
+``margin`` and ``2 * sqrt(d / n)`` (``d`` the share of the ``n`` rows on which the two models
+disagree). The interval in each check says how far that is on the rows at hand.
+Latency, throughput and size have no per-row sample: their regression checks compare the
+measured values. Add ``alpha: 0.05`` (any value in (0, 0.5]) beside the sections to change the
+level.
+
 Without a ``max_regression`` key the candidate must not be worse than the champion on the
-task's primary metric (``roc_auc`` for classification, ``rmse`` for regression); write
-``max_regression: {}`` to compare with the champion for information only. Without a champion
-(the bootstrap case) the regression checks are skipped and the verdict rests on the other goals.
+task's primary metric (``roc_auc`` for classification, ``rmse`` for regression), under the same
+rule with a margin of zero; write ``max_regression: {}`` to compare with the champion for
+information only. Without a champion (the bootstrap case) the regression checks are skipped
+and the verdict rests on the other goals.
+
+**Undefined metrics** (:mod:`mlgate.metrics`: ROC AUC when a class has no held-out row, log
+loss when the held-out rows hold a class the model never learned, R² of a constant target):
+
+* a ``min``, ``max`` or ``min_lift_over_dummy`` goal on a metric that is undefined for the
+  candidate (or, for a lift, the dummy) *fails*, with the reason: a floor that cannot be
+  checked is never passed in silence;
+* a ``max_regression`` check is *skipped*, with the reason, when the metric is undefined for
+  the champion (there is nothing to regress from); it *fails* when only the candidate's is
+  undefined.
 
 Everything here is pure: no I/O, no MLflow.
 """
@@ -30,14 +60,21 @@ Everything here is pure: no I/O, no MLflow.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import ConfigError, InputError
 from mlgate.metrics import KNOWN_METRICS, PRIMARY_METRIC, higher_is_better
 
+if TYPE_CHECKING:
+    from mlgate.comparison import Difference
+
 GOAL_KINDS = ("min", "max", "max_regression", "min_lift_over_dummy")
+SETTINGS = ("alpha",)
+"""Keys of the goals mapping that are settings, not sections of goals."""
+DEFAULT_ALPHA = 0.05
+"""Chance that a candidate as good as the champion fails any regression check."""
 _TOLERANCE = 1e-12
 
 
@@ -63,6 +100,7 @@ class Goals:
     max: dict[str, float] = field(default_factory=dict)
     max_regression: dict[str, Margin] | None = None
     min_lift_over_dummy: dict[str, float] = field(default_factory=dict)
+    alpha: float = DEFAULT_ALPHA
 
     def metrics(self) -> set[str]:
         """Every metric some goal refers to."""
@@ -77,6 +115,7 @@ class Goals:
                 k: (str(m) if m.relative else m.value) for k, m in self.max_regression.items()
             }
         data["min_lift_over_dummy"] = dict(self.min_lift_over_dummy)
+        data["alpha"] = self.alpha
         return data
 
 
@@ -84,7 +123,9 @@ class Goals:
 class Check:
     """One goal applied to one metric.
 
-    ``passed`` is None when the check was skipped (no champion to compare with).
+    ``passed`` is None when the check was skipped (no champion to compare with, or a metric
+    undefined for the champion). ``paired`` holds the paired comparison a regression check
+    rests on (:meth:`mlgate.comparison.Difference.to_dict`), when it has one.
     """
 
     metric: str
@@ -94,6 +135,7 @@ class Check:
     reference: float | None
     passed: bool | None
     reason: str
+    paired: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,12 +180,21 @@ def parse_goals(raw: Mapping[str, Any] | None, source: str = "goals") -> Goals:
             f"{source}: must be a mapping with keys {', '.join(GOAL_KINDS)}",
             hint="see docs/registry.md for the goals format",
         )
-    unknown = sorted(set(raw) - set(GOAL_KINDS))
+    unknown = sorted(set(raw) - set(GOAL_KINDS) - set(SETTINGS))
     if unknown:
         raise ConfigError(
             f"{source}: unknown goal kind(s) {', '.join(map(repr, unknown))}",
-            hint=f"use {', '.join(GOAL_KINDS)}",
+            hint=f"use {', '.join(GOAL_KINDS + SETTINGS)}",
         )
+    alpha = DEFAULT_ALPHA
+    if raw.get("alpha") is not None:
+        alpha = _number(raw["alpha"], f"{source}.alpha")
+        if not 0 < alpha <= 0.5:
+            raise ConfigError(
+                f"{source}.alpha = {raw['alpha']!r} must be above 0 and at most 0.5",
+                hint="alpha is the chance that a candidate as good as the champion is refused; "
+                "0.05 is the default",
+            )
     sections: dict[str, dict[str, Any]] = {}
     for kind in GOAL_KINDS:
         if kind not in raw:
@@ -195,7 +246,9 @@ def parse_goals(raw: Mapping[str, Any] | None, source: str = "goals") -> Goals:
         where = f"{source}.min_lift_over_dummy.{metric}"
         direction(metric, where)
         lifts[metric] = _number(value, where)
-    return Goals(min=floors, max=ceilings, max_regression=margins, min_lift_over_dummy=lifts)
+    return Goals(
+        min=floors, max=ceilings, max_regression=margins, min_lift_over_dummy=lifts, alpha=alpha
+    )
 
 
 def effective_margins(goals: Goals, task: str, available: Iterable[str]) -> dict[str, Margin]:
@@ -241,24 +294,124 @@ def _worsening(metric: str, candidate: float, reference: float) -> float:
     return candidate - reference
 
 
+def paired_tests(goals: Goals, task: str, shared: Iterable[str]) -> list[str]:
+    """The regression checks that get a paired test: margins on quality metrics that both
+    models have on the held-out rows (``shared``)."""
+    shared = list(shared)
+    return [m for m in effective_margins(goals, task, shared) if m in shared]
+
+
+def comparison_level(goals: Goals, tested: Iterable[str]) -> float:
+    """The confidence level of the paired intervals: ``1 - 2 * alpha / m`` for ``m`` tests.
+
+    Each tail of the interval then leaves out ``alpha / m``: the lower end of the worsening's
+    interval is above zero exactly when the one-sided test rejects "not worse" at that level.
+    """
+    return 1 - 2 * goals.alpha / max(1, len(list(tested)))
+
+
+def _with_interval(text: str, paired: Difference | None) -> str:
+    if paired is None:
+        return text
+    low, high = paired.worsening_interval
+    test = "McNemar" if paired.test == "mcnemar" else paired.test
+    return (
+        f"{text} ({paired.level:.0%} interval of the worsening {low:+.3g} to {high:+.3g} on "
+        f"{paired.rows} rows; {test} p = {paired.p_value:.2g})"
+    )
+
+
+def _regression_check(
+    metric: str,
+    margin: Margin,
+    value: float | None,
+    reference: float | None,
+    paired: Difference | None,
+    why: Callable[[str, str], str],
+) -> Check:
+    """One ``max_regression`` check (see the module documentation for the rule)."""
+    goal = f"worse by <= {margin} vs champion"
+    if reference is None:
+        reason = f"{metric}: not compared with the champion, {why('champion', metric)}"
+        return Check(metric, "max_regression", goal, value, None, None, reason)
+    if value is None:
+        reason = (
+            f"{metric} could not be computed ({why('candidate', metric)}), while the "
+            f"champion's is {reference:.4g}"
+        )
+        return Check(metric, "max_regression", goal, None, reference, False, reason)
+    worse = _worsening(metric, value, reference)
+    allowed = margin.allowed(reference)
+    beyond = worse > allowed + _TOLERANCE
+    real = paired.significantly_worse if paired is not None else True
+    ok = not (beyond and real)
+    if worse <= 0:
+        reason = f"{metric} {value:.4g} is not worse than the champion's {reference:.4g}"
+    elif not beyond:
+        reason = (
+            f"{metric} {value:.4g} is worse than the champion's {reference:.4g} by "
+            f"{worse:.4g} (within the allowed {allowed:.4g})"
+        )
+    elif not real:
+        assert paired is not None
+        reason = (
+            f"{metric} {value:.4g} is worse than the champion's {reference:.4g} by "
+            f"{worse:.4g}, beyond the allowed {allowed:.4g}, but within the noise of the "
+            "held-out rows: the paired test does not tell it from chance"
+        )
+    elif paired is not None:
+        reason = (
+            f"{metric} {value:.4g} is worse than the champion's {reference:.4g} by "
+            f"{worse:.4g}, beyond the allowed {allowed:.4g}, and the paired test says the loss "
+            "is real"
+        )
+    else:
+        reason = (
+            f"{metric} {value:.4g} is worse than the champion's {reference:.4g} by "
+            f"{worse:.4g} (beyond the allowed {allowed:.4g})"
+        )
+    paired_dict = paired.to_dict() if paired is not None else None
+    reason = _with_interval(reason, paired)
+    return Check(metric, "max_regression", goal, value, reference, ok, reason, paired_dict)
+
+
 def judge(
     goals: Goals,
     task: str,
     candidate: Mapping[str, float | None],
     champion: Mapping[str, float | None] | None = None,
     dummy: Mapping[str, float | None] | None = None,
+    *,
+    differences: Mapping[str, Difference] | None = None,
+    undefined: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Check]:
-    """Apply every goal to the candidate's metrics; the verdict passes when no check fails."""
-    checks: list[Check] = []
+    """Apply every goal to the candidate's metrics; the verdict passes when no check fails.
 
-    def missing(metric: str, kind: str, goal: str, reference: float | None = None) -> Check:
-        return Check(metric, kind, goal, None, reference, False, f"{metric} could not be computed")
+    ``differences`` holds the paired comparison of candidate and champion per metric
+    (:func:`mlgate.comparison.compare`); a regression check on a metric without one compares
+    the two values. ``undefined`` gives, for ``candidate``, ``champion`` and ``dummy``, why a
+    metric has no value on these rows (:attr:`mlgate.metrics.Scores.undefined`).
+    """
+    checks: list[Check] = []
+    differences = differences or {}
+    undefined = undefined or {}
+
+    def why(whose: str, metric: str) -> str:
+        cause = (undefined.get(whose) or {}).get(metric) or "no value on these rows"
+        return f"the {whose}'s {metric} is undefined: {cause}"
+
+    def unchecked(metric: str, kind: str, goal: str, whose: str, reference: float | None = None):
+        reason = (
+            f"{metric} could not be computed ({why(whose, metric)}); a goal that cannot be "
+            "checked fails: hold out rows of every class, or remove the goal"
+        )
+        return Check(metric, kind, goal, None, reference, False, reason)
 
     for metric, floor in goals.min.items():
         goal = f">= {floor:g}"
         value = candidate.get(metric)
         if value is None:
-            checks.append(missing(metric, "min", goal))
+            checks.append(unchecked(metric, "min", goal, "candidate"))
             continue
         ok = value >= floor - _TOLERANCE
         reason = f"{metric} {value:.4g} {'>=' if ok else '<'} floor {floor:g}"
@@ -267,39 +420,38 @@ def judge(
         goal = f"<= {ceiling:g}"
         value = candidate.get(metric)
         if value is None:
-            checks.append(missing(metric, "max", goal))
+            checks.append(unchecked(metric, "max", goal, "candidate"))
             continue
         ok = value <= ceiling + _TOLERANCE
         reason = f"{metric} {value:.4g} {'<=' if ok else '>'} ceiling {ceiling:g}"
         checks.append(Check(metric, "max", goal, value, None, ok, reason))
-    for metric, margin in effective_margins(goals, task, candidate).items():
-        goal = f"worse by <= {margin} vs champion"
-        value = candidate.get(metric)
-        reference = champion.get(metric) if champion is not None else None
+    defined = [metric for metric, value in candidate.items() if value is not None]
+    for metric, margin in effective_margins(goals, task, defined or candidate).items():
         if champion is None:
+            goal = f"worse by <= {margin} vs champion"
             reason = f"{metric}: no champion to compare with (bootstrap)"
+            value = candidate.get(metric)
             checks.append(Check(metric, "max_regression", goal, value, None, None, reason))
             continue
-        if value is None or reference is None:
-            checks.append(missing(metric, "max_regression", goal, reference))
-            continue
-        worse = _worsening(metric, value, reference)
-        allowed = margin.allowed(reference)
-        ok = worse <= allowed + _TOLERANCE
-        if worse <= 0:
-            reason = f"{metric} {value:.4g} is not worse than the champion's {reference:.4g}"
-        else:
-            reason = (
-                f"{metric} {value:.4g} is worse than the champion's {reference:.4g} by "
-                f"{worse:.4g} ({'within' if ok else 'beyond'} the allowed {allowed:.4g})"
+        checks.append(
+            _regression_check(
+                metric,
+                margin,
+                candidate.get(metric),
+                champion.get(metric),
+                differences.get(metric),
+                why,
             )
-        checks.append(Check(metric, "max_regression", goal, value, reference, ok, reason))
+        )
     for metric, lift in goals.min_lift_over_dummy.items():
         goal = f"beats dummy by >= {lift:g}"
         value = candidate.get(metric)
         reference = (dummy or {}).get(metric)
-        if value is None or reference is None:
-            checks.append(missing(metric, "min_lift_over_dummy", goal, reference))
+        if value is None:
+            checks.append(unchecked(metric, "min_lift_over_dummy", goal, "candidate", reference))
+            continue
+        if reference is None:
+            checks.append(unchecked(metric, "min_lift_over_dummy", goal, "dummy"))
             continue
         gain = -_worsening(metric, value, reference)
         ok = gain >= lift - _TOLERANCE

@@ -6,8 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mlgate.comparison import Difference
 from mlgate.errors import ConfigError, InputError
-from mlgate.goals import Margin, check_available, judge, parse_goals, passed
+from mlgate.goals import (
+    Margin,
+    check_available,
+    comparison_level,
+    judge,
+    paired_tests,
+    parse_goals,
+    passed,
+)
 
 
 def _by_kind(checks):
@@ -171,3 +180,133 @@ def test_regression_verdict_matches_the_margin_for_any_values(champion, drop, ma
         goals, "classification", {"accuracy": candidate}, champion={"accuracy": champion}
     )
     assert passed(checks) is ((champion - candidate) <= margin + 1e-12)
+
+
+# -- the champion comparison with a paired test
+
+
+def _paired(metric, candidate, champion, low, high, p_value, level=0.95):
+    """A paired comparison result as mlgate.comparison.compare returns it."""
+    return Difference(
+        metric, candidate, champion, low, high, level, p_value, "bootstrap", 114, 2000
+    )
+
+
+@pytest.mark.parametrize(
+    ("candidate", "p_value", "ok", "words"),
+    [
+        (0.92, 0.001, False, "says the loss is real"),  # beyond the margin, and real
+        (0.92, 0.20, True, "within the noise"),  # beyond the margin, but noise
+        (0.94, 0.001, True, "within the allowed"),  # real, but within the margin
+        (0.97, 0.90, True, "not worse"),  # better
+    ],
+)
+def test_a_regression_fails_only_beyond_the_margin_and_beyond_the_noise(
+    candidate, p_value, ok, words
+):
+    # given a champion at 0.95 accuracy and a margin of 0.02
+    goals = parse_goals({"max_regression": {"accuracy": 0.02}})
+    diff = candidate - 0.95
+    paired = _paired("accuracy", candidate, 0.95, diff - 0.03, diff + 0.03, p_value)
+
+    # when the candidate is judged with the paired comparison
+    checks = judge(
+        goals,
+        "classification",
+        {"accuracy": candidate},
+        champion={"accuracy": 0.95},
+        differences={"accuracy": paired},
+    )
+
+    # then it fails only when both the margin and the test say so, and the check carries both
+    (check,) = checks
+    assert check.passed is ok and words in check.reason
+    assert check.paired["p_value"] == p_value and check.paired["interval"] == [
+        pytest.approx(diff - 0.03),
+        pytest.approx(diff + 0.03),
+    ]
+    assert "95% interval of the worsening" in check.reason
+
+
+def test_the_level_of_the_paired_tests_is_shared_by_the_regression_checks():
+    # given alpha 0.05 and two regression checks, each test runs at 0.025 (Bonferroni)
+    goals = parse_goals({"max_regression": {"accuracy": 0.02, "roc_auc": 0.01}})
+    tested = paired_tests(goals, "classification", ["accuracy", "roc_auc", "log_loss"])
+    assert tested == ["accuracy", "roc_auc"]
+    assert comparison_level(goals, tested) == pytest.approx(0.95)
+    # a p-value of 0.03 is significant alone, not at 0.025
+    assert _paired("roc_auc", 0.9, 0.95, -0.08, -0.01, 0.03, level=0.9).significantly_worse
+    assert not _paired("roc_auc", 0.9, 0.95, -0.08, 0.001, 0.03, level=0.95).significantly_worse
+    # and a latency regression has no paired test: the measured values are compared
+    goals = parse_goals({"max_regression": {"latency_p95_ms": "50%"}})
+    assert paired_tests(goals, "classification", ["accuracy"]) == []
+
+
+@pytest.mark.parametrize("alpha", [0, -0.1, 0.6, "often", True])
+def test_alpha_must_be_a_probability_up_to_one_half(alpha):
+    with pytest.raises(ConfigError, match="alpha"):
+        parse_goals({"alpha": alpha, "max_regression": {"accuracy": 0.02}}, "params.yaml:goals")
+
+
+def test_alpha_is_read_and_reported():
+    goals = parse_goals({"alpha": 0.01, "max_regression": {"accuracy": 0.02}})
+    assert goals.alpha == 0.01 and goals.to_dict()["alpha"] == 0.01
+    assert parse_goals({}).alpha == 0.05
+
+
+# -- metrics the held-out rows cannot define
+
+
+def test_floors_ceilings_and_lifts_on_undefined_metrics_fail_with_the_reason():
+    # given goals on roc_auc, and held-out rows with a single class
+    goals = parse_goals(
+        {"min": {"roc_auc": 0.9}, "min_lift_over_dummy": {"roc_auc": 0.1, "accuracy": 0.1}}
+    )
+    cause = "only one class (1) in the held-out rows"
+
+    # when the candidate, whose roc_auc is undefined, is judged
+    checks = judge(
+        goals,
+        "classification",
+        {"roc_auc": None, "accuracy": 0.9},
+        dummy={"roc_auc": None, "accuracy": 1.0},
+        undefined={"candidate": {"roc_auc": cause}, "dummy": {"roc_auc": cause}},
+    )
+
+    # then the goals that cannot be checked fail, each saying why
+    found = _by_kind(checks)
+    for key in (("roc_auc", "min"), ("roc_auc", "min_lift_over_dummy")):
+        assert found[key].passed is False
+        assert cause in found[key].reason and "cannot be checked" in found[key].reason
+    assert found["accuracy", "min_lift_over_dummy"].passed is False  # 0.9 is below the dummy
+
+
+def test_a_regression_check_without_the_champions_value_is_skipped_without_the_candidates_fails():
+    goals = parse_goals({"max_regression": {"roc_auc": 0.01, "log_loss": 0.05}})
+    checks = judge(
+        goals,
+        "classification",
+        {"roc_auc": None, "log_loss": None},
+        champion={"roc_auc": None, "log_loss": 0.2},
+        undefined={
+            "candidate": {"roc_auc": "only one class", "log_loss": "class 'z' never learned"},
+            "champion": {"roc_auc": "only one class"},
+        },
+    )
+    found = _by_kind(checks)
+    skipped = found["roc_auc", "max_regression"]
+    assert skipped.passed is None and "only one class" in skipped.reason
+    failed = found["log_loss", "max_regression"]
+    assert failed.passed is False and "class 'z' never learned" in failed.reason
+    assert not passed(checks)
+
+
+def test_the_default_comparison_falls_back_to_accuracy_when_roc_auc_is_undefined():
+    goals = parse_goals({"min": {"accuracy": 0.5}})
+    checks = judge(
+        goals,
+        "classification",
+        {"accuracy": 0.8, "roc_auc": None},
+        champion={"accuracy": 0.9, "roc_auc": None},
+    )
+    assert _by_kind(checks)["accuracy", "max_regression"].passed is False
