@@ -304,11 +304,21 @@ class Comparison:
     rows: int
     differing_rows: int
     max_abs_difference: float
+    """Largest gap in a predicted value or class probability."""
+    differing_labels: int
+    """Rows whose predicted class differs (0 for values)."""
     compared: list[str]
 
     @property
     def identical(self) -> bool:
         return self.differing_rows == 0 and self.max_abs_difference == 0.0
+
+    def within(self, tolerance: float) -> bool:
+        """Identical, or every class the same and no value or probability further apart than
+        ``tolerance``."""
+        return self.identical or (
+            self.differing_labels == 0 and self.max_abs_difference <= tolerance
+        )
 
 
 def compare_predictions(registered: Any, rebuilt: Any, features: Any) -> Comparison:
@@ -317,27 +327,36 @@ def compare_predictions(registered: Any, rebuilt: Any, features: Any) -> Compari
 
     left = np.asarray(registered.predict(features))
     right = np.asarray(rebuilt.predict(features))
+    rows = len(left)
     compared = ["predict"]
-    if left.dtype.kind in "fc" and right.dtype.kind in "fc":
-        differs = ~np.isclose(left, right, rtol=0.0, atol=0.0, equal_nan=True)
-        largest = float(np.nanmax(np.abs(left - right))) if len(left) else 0.0
+    largest = 0.0
+    labels = 0
+    if left.shape != right.shape:
+        differs = np.ones(rows, dtype=bool)
+        labels = rows
+    elif left.dtype.kind in "fc" and right.dtype.kind in "fc":
+        gap = np.abs(left.astype(float) - right.astype(float)).reshape(rows, -1)
+        both_nan = (np.isnan(left) & np.isnan(right)).reshape(rows, -1)
+        gap = np.where(both_nan, 0.0, gap)
+        differs = (gap > 0).any(axis=1) | np.isnan(gap).any(axis=1)
+        largest = float(np.nanmax(gap)) if gap.size else 0.0
+        if np.isnan(gap).any():
+            largest = float("inf")
     else:
-        differs = left != right
-        largest = 0.0 if not differs.any() else float("inf")
-    differs = np.asarray(differs).reshape(len(left), -1).any(axis=1)
+        differs = np.asarray(left != right).reshape(rows, -1).any(axis=1)
+        labels = int(differs.sum())
     if hasattr(registered, "predict_proba") and hasattr(rebuilt, "predict_proba"):
         a = np.asarray(registered.predict_proba(features), dtype=float)
         b = np.asarray(rebuilt.predict_proba(features), dtype=float)
         compared.append("predict_proba")
         if a.shape != b.shape:
-            differs = np.ones(len(left), dtype=bool)
+            differs = np.ones(rows, dtype=bool)
             largest = float("inf")
         else:
-            gap = np.abs(a - b).reshape(len(a), -1)
+            gap = np.abs(a - b).reshape(rows, -1)
             differs = differs | (gap > 0).any(axis=1)
-            if largest != float("inf"):
-                largest = max(largest, float(gap.max()) if gap.size else 0.0)
-    return Comparison(len(left), int(differs.sum()), largest, compared)
+            largest = max(largest, float(gap.max()) if gap.size else 0.0)
+    return Comparison(rows, int(differs.sum()), largest, labels, compared)
 
 
 def reproduce(
@@ -438,7 +457,7 @@ def _result(
 ) -> GateResult:
     version = chain.get("version") or {}
     label = f"{version['name']} v{version['version']}" if version else chain["model_uri"]
-    passed = comparison.identical or comparison.max_abs_difference <= tolerance
+    passed = comparison.within(tolerance)
     if comparison.identical:
         summary = (
             f"{label} rebuilt from its lineage: identical predictions on {comparison.rows} rows"
@@ -446,8 +465,9 @@ def _result(
     else:
         summary = (
             f"{label} rebuilt from its lineage: {comparison.differing_rows} of "
-            f"{comparison.rows} rows predict differently (largest difference "
-            f"{comparison.max_abs_difference:.3g}; tolerance {tolerance:g})"
+            f"{comparison.rows} rows predict differently ({comparison.differing_labels} "
+            f"in their class; largest difference {comparison.max_abs_difference:.3g}, "
+            f"tolerance {tolerance:g})"
         )
     commit = facts[tracking.TAG_GIT_COMMIT]
     document = {
@@ -459,6 +479,7 @@ def _result(
         "comparison": {
             "rows": comparison.rows,
             "differing_rows": comparison.differing_rows,
+            "differing_labels": comparison.differing_labels,
             "max_abs_difference": comparison.max_abs_difference,
             "compared": comparison.compared,
             "identical": comparison.identical,
