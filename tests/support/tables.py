@@ -16,6 +16,7 @@ rare category), in the dtypes pandas produces, at a size a cross-validated searc
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,100 @@ class DatasetSchema(pa.DataFrameModel):
         strict = True
         coerce = False
 '''
+
+
+FIRST = ("ana", "ben", "chloe", "dev", "emma", "farid", "grace", "hugo", "ines", "jon")
+LAST = ("smith", "garcia", "muller", "rossi", "kowalski", "dubois", "silva", "berg")
+NOTES = (
+    "called about the invoice",
+    "prefers paper statements",
+    "asked to upgrade next month",
+    "complained about the app",
+    "no contact in person",
+    "happy with support",
+)
+
+
+def _luhn_card(rng: np.random.Generator) -> str:
+    """A 16-digit Visa-style number whose check digit passes the Luhn test."""
+    digits = [4, *rng.integers(0, 10, 14).tolist()]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        doubled = digit * 2 if index % 2 == 0 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    digits.append((10 - total % 10) % 10)
+    text = "".join(map(str, digits))
+    return " ".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def contacts(rows: int = 600, seed: int = 0, *, hidden_emails: int = 6) -> pd.DataFrame:
+    """Customers with their contact details: personal data in every form a scan must catch.
+
+    An identifier, an e-mail column, a phone column (UK numbers in national format), a payment
+    card column (Luhn-valid), a free-text notes column with ``hidden_emails`` addresses inside
+    sentences, and ordinary features (plan, spend, tenure with gaps) deciding a 3-class
+    segment.
+    """
+    rng = np.random.default_rng(seed)
+    first = rng.choice(FIRST, rows)
+    last = rng.choice(LAST, rows)
+    plan = rng.choice(PLANS, size=rows, p=(0.5, 0.3, 0.2))
+    tenure = rng.gamma(2.0, 14.0, rows).round(0)
+    base = {"basic": 25.0, "plus": 45.0, "pro": 80.0}
+    spend = (np.array([base[p] for p in plan]) + rng.normal(0, 8, rows) + 0.2 * tenure).round(2)
+    score = spend / 25 + tenure / 30 + rng.normal(0, 0.6, rows)
+    notes = rng.choice(NOTES, rows).astype(object)
+    for row in rng.choice(rows, size=min(hidden_emails, rows), replace=False):
+        notes[row] = f"asked us to write to {first[row]}.{last[row]}@mailbox.co.uk instead"
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"K{seed:02d}{i:06d}" for i in range(rows)],
+            "email": [
+                f"{f}.{n}{i}@example.net" for i, (f, n) in enumerate(zip(first, last, strict=True))
+            ],
+            "phone": [f"020 7946 {i % 10000:04d}" for i in rng.integers(0, 10000, rows)],
+            "card_number": [_luhn_card(rng) for _ in range(rows)],
+            "notes": notes,
+            "plan": plan,
+            "tenure_months": tenure,
+            "monthly_spend": spend,
+            "segment": np.where(score > 4.2, "gold", np.where(score > 2.9, "silver", "bronze")),
+        }
+    )
+    frame.loc[rng.random(rows) < 0.06, "tenure_months"] = np.nan
+    return frame
+
+
+CONTACTS_SCHEMA = '''\
+class DatasetSchema(pa.DataFrameModel):
+    """Customers with their contact details, every column classified and the personal ones
+    treated before data/processed."""
+
+    customer_id: Series[str] = pa.Field(unique=True, metadata={"role": "identifier",
+                                                                "treatment": "hash"})
+    email: Series[str] = pa.Field(metadata={"classification": "personal", "treatment": "drop"})
+    phone: Series[str] = pa.Field(metadata={"classification": "personal", "treatment": "drop"})
+    card_number: Series[str] = pa.Field(metadata={"classification": "personal",
+                                                  "treatment": "drop"})
+    notes: Series[str] = pa.Field(metadata={"classification": "personal", "treatment": "drop"})
+    plan: Series[str] = pa.Field(isin=["basic", "plus", "pro"])
+    tenure_months: Series[float] = pa.Field(ge=0, le=600, nullable=True)
+    monthly_spend: Series[float] = pa.Field(ge=0, le=10_000)
+    segment: Series[str] = pa.Field(isin=["bronze", "silver", "gold"], metadata={"role": "target"})
+
+    class Config:
+        strict = True
+        coerce = False
+        metadata = {"classification": "internal"}
+'''
+"""The contacts table as a careful user classifies it: every personal column dropped, the
+identifier hashed."""
+
+CONTACTS_SCHEMA_UNTREATED = re.sub(
+    r'metadata=\{"classification": "personal",\s*"treatment": "drop"\}', "", CONTACTS_SCHEMA
+)
+"""The same columns with no classification of their own: all of them internal by default,
+as a user who has not looked at the contents would leave them."""
 
 
 DISTRICTS = ("centre", "harbour", "old town", "suburb")
