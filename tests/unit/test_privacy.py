@@ -218,6 +218,18 @@ def test_columns_of_any_text_type_are_scanned():
     assert rows == {"object": 1, "string": 1, "category": 2}
 
 
+def test_a_table_read_from_parquet_in_row_groups_is_scanned_past_the_sample(tmp_path):
+    """Columns read from Parquet arrive in chunks; past ``sample_rows`` candidates the scan
+    cuts tokens out of them in arrow."""
+    notes = [f"ticket {i}: call back on 2024-03-{i % 28 + 1:02d}" for i in range(30_000)]
+    notes[::1000] = [f"ticket {i}: mail ops{i}@acme.com" for i in range(0, 30_000, 1000)]
+    pd.DataFrame({"note": notes}).to_parquet(tmp_path / "t.parquet", row_group_size=7_000)
+    frame = pd.read_parquet(tmp_path / "t.parquet")
+    assert [(f.kind, f.rows, f.estimated) for f in scan_frame(frame, sample_rows=500)] == [
+        ("email", 30, False)
+    ]
+
+
 def test_empty_and_missing_columns_give_no_findings():
     frame = pd.DataFrame(
         {"text": pd.Series(["a@gmail.com"], dtype=object), "n": [4111111111111111]}
@@ -271,6 +283,8 @@ def test_refused_input_names_what_is_wrong():
     assert "us_ssn" in str(raised.value)
     with pytest.raises(InputError, match="sample_rows"):
         scan_frame(frame, sample_rows=0)
+    with pytest.raises(InputError, match="unknown phone region: 'XX'"):
+        scan_frame(frame, regions=["US", "XX"])
 
 
 def test_one_kind_may_be_named_alone():

@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from email_validator import EmailNotValidError, validate_email
 from stdnum import iban, luhn, numdb
@@ -33,6 +35,7 @@ from stdnum.se import personnummer
 from stdnum.us import ssn
 
 from mlgate.privacy import ALL, DEFAULT_REGIONS, scan_column
+from mlgate.privacy.kinds import DENSE_DIGITS, resolve
 
 PER_KIND = 1_000
 NEGATIVES = 10_000
@@ -506,6 +509,39 @@ def test_the_corpus_is_what_it_claims(corpus):
     assert not any(luhn.is_valid(digits) for digits in sixteen)
     in_text = sum(a != b for a, b in zip(corpus.negatives, corpus.raw_negatives, strict=True))
     assert 0.25 < in_text / NEGATIVES < 0.4
+
+
+@pytest.mark.parametrize("kind", ALL)
+def test_the_column_prefilter_keeps_every_value_the_kind_would_find(corpus, kind):
+    """The RE2 pass that spares most values the validators never drops one they would take."""
+    recogniser = resolve([kind])[0]
+    values = [*corpus.positives[kind], *corpus.negatives]
+    found = [bool(recogniser.find(v)) for v in values]
+    kept = pc.match_substring_regex(pa.array(values), recogniser.prefilter).to_pylist()
+    dense = pc.match_substring_regex(pa.array(values), DENSE_DIGITS).to_pylist()
+    assert not [v for v, f, k in zip(values, found, kept, strict=True) if f and not k]
+    if recogniser.dense:
+        assert not [v for v, f, d in zip(values, found, dense, strict=True) if f and not d]
+
+
+def test_counting_distinct_tokens_gives_the_exhaustive_count(corpus):
+    """Past ``sample_rows`` candidates the scan checks each distinct token once, in rounds
+    for values holding several: on free text whose tokens repeat (every row distinct, one to
+    three corpus values in each, personal or not), every kind's count equals the count of
+    checking every row."""
+    rng = random.Random(5)
+    pool = [v for values in corpus.raw_positives.values() for v in values[:25]]
+    pool += corpus.raw_negatives[:300]
+    notes = [
+        f"note {i}: " + " / ".join(rng.choice(pool) for _ in range(rng.randrange(1, 4)))
+        for i in range(6_000)
+    ]
+    series = pd.Series(notes, name="notes")
+    exhaustive = {f.kind: f.rows for f in scan_column(series, sample_rows=None)}
+    by_token = scan_column(series, sample_rows=1_000)
+    assert not any(f.estimated for f in by_token)
+    assert {f.kind: f.rows for f in by_token} == exhaustive
+    assert set(exhaustive) == set(ALL)
 
 
 @pytest.mark.parametrize("kind", ALL)

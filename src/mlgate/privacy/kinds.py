@@ -3,8 +3,10 @@
 Each :class:`Kind` has three parts, cheapest first:
 
 ``prefilter``
-    an RE2 pattern (pyarrow's regex engine) that every value holding the kind matches. It runs
-    over whole columns at once, so most values never reach Python.
+    an RE2 pattern (pyarrow's regex engine) that every value holding the kind matches: mostly
+    the token pattern without its look-ahead, its left boundary spelled as a character. It
+    runs over whole columns at once, so most values never reach Python, and cuts candidate
+    tokens out of values in arrow (``cut`` where the prefilter is a cheaper test).
 ``token``
     a Python pattern that cuts candidate substrings out of one value (an e-mail address inside a
     comment, a card number inside a payment note).
@@ -73,6 +75,12 @@ for every region phonenumbers knows, whatever this list holds.
 """
 
 
+DENSE_DIGITS = r"(?:^|[^\w\-])[(+]{0,2}\d(?:\D{0,2}\d){6}"
+"""Seven digits close together, the first not right after a letter, digit or hyphen (RE2):
+what phone numbers, card numbers and the numeric national identifiers all hold, and e-mail
+addresses, words, short codes and ``ORD-2024-118233`` do not."""
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of personal data: how to find candidates and which of them are real."""
@@ -83,6 +91,12 @@ class Kind:
     check: Callable[[str, tuple[str, ...]], bool]
     numeric: bool = False
     """Whether an integer column can hold it (a card number stored as a number)."""
+    cut: str | None = None
+    """An RE2 pattern for a whole candidate with its left boundary, where ``prefilter`` is
+    only a cheaper test for one: it cuts candidates out of values (None: ``prefilter`` does)."""
+    dense: bool = False
+    """Whether every value holds seven digits with at most two other characters between
+    neighbours (:data:`DENSE_DIGITS`): the scan looks for these kinds only in such values."""
     trim: bool = False
     """Whether a candidate may run on into what follows it (a card number and its expiry
     month, an IBAN and the next word): if the whole candidate fails, its prefixes that end
@@ -136,6 +150,7 @@ _PHONE_SEPARATORS = re.compile(r"[ ().\-/]")
 _DIGITS = re.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_phone(token: str, regions: tuple[str, ...]) -> bool:
     """A number phonenumbers holds valid, written the way its region writes numbers.
 
@@ -145,9 +160,11 @@ def _is_phone(token: str, regions: tuple[str, ...]) -> bool:
     separators: ``(415) 555-2671`` and ``415.555.2671``, ``030 12345678``, ``01 23 45 67 89``;
     or with the area code set apart as the region sets it and the rest in groups of three
     digits or more (``030 1234 5678``, ``020 79460958``). Parentheses count only where the
-    region uses them. A bare run of digits is not taken as a phone number: order numbers and
-    ids look the same; nor is a grouping the region does not use (``(639) 572-810``,
-    ``828-76-3806``, ``06.09.2022``).
+    region uses them. Not taken as a phone number: a bare run of digits (order numbers and ids
+    look the same), a grouping the region does not use (``(639) 572-810``, ``828-76-3806``),
+    a date (``2024-03-18``, ``18.03.2024``), as libphonenumber's own matcher skips dates.
+
+    Results are cached: real columns repeat their tokens.
     """
     digits = "".join(_DIGITS.findall(token))
     if not 7 <= len(digits) <= 17:
@@ -157,10 +174,12 @@ def _is_phone(token: str, regions: tuple[str, ...]) -> bool:
         return _valid_international("+" + digits)
     if token.startswith("00"):
         return separated and _valid_international("+" + digits[2:])
-    if not separated:
+    if not separated or _DATE.fullmatch(token):
         return False
     groups = _boundaries(token)
     for region in regions:
+        if len(digits) not in _national_lengths(region):
+            continue
         try:
             number = phonenumbers.parse(token, region)
         except phonenumbers.NumberParseException:
@@ -176,6 +195,23 @@ def _is_phone(token: str, regions: tuple[str, ...]) -> bool:
         if groups == expected or (groups[:1] == expected[:1] and _no_short_groups(groups, digits)):
             return True
     return False
+
+
+_DATE = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2(?:\d{2}|\d{4})")
+
+
+@functools.cache
+def _national_lengths(region: str) -> frozenset[int]:
+    """How many digits a number of ``region`` has when written nationally, from the region's
+    metadata: its national lengths, with and without the trunk prefix."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None:
+        raise InputError(
+            f"unknown phone region: {region!r}", hint="use ISO 3166 codes such as 'US', 'DE'"
+        )
+    prefix = len(metadata.national_prefix or "")
+    lengths = metadata.general_desc.possible_length or range(4, 18)
+    return frozenset(n + extra for n in lengths for extra in {0, prefix})
 
 
 def _no_short_groups(ends: list[int], digits: str) -> bool:
@@ -310,29 +346,37 @@ _KINDS = {
         Kind(
             EMAIL,
             prefilter=r"[^\s@]@[^\s@]+\.[^\s@]",
+            cut=r"(?:^|[^\pL\pN_.+\-'@])[\pL\pN_.+\-']+@[\pL\pN_\-]+(?:\.[\pL\pN_\-]+)+",
             token=re.compile(r"(?<![\w.+\-'@])[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+"),
             check=_is_email,
         ),
         Kind(
             PHONE,
-            prefilter=r"\+ ?\(?\d{1,3}|\d(?:[ ().\-/]{0,3}\d){6,}",
+            prefilter=(
+                r"(?:^|[^\w+\-/.,:])(?:\(?\+|\()?\d(?:(?:[ .\-/]|\) ?|\(|\)?[ .\-/]\(?)?\d){6,}"
+            ),
             token=re.compile(
                 r"(?<![\w+\-/.,:])(?:\(?\+|\()?\d(?:(?:[ .\-/]|\) ?|\(|\)?[ .\-/]\(?)?\d){6,}"
                 r"(?![\w\-/]|[.,]\d)"
             ),
             check=_is_phone,
+            dense=True,
         ),
         Kind(
             PAYMENT_CARD,
-            prefilter=r"\d(?:[ \-]?\d){12,18}",
+            prefilter=r"(?:^|[^\w\-.,])\d(?:[ \-]?\d){12,18}",
             token=re.compile(r"(?<![\w\-.,])\d(?:[ \-]?\d){12,18}(?![\w\-]|[.,]\d)"),
             check=_is_card,
             numeric=True,
             trim=True,
+            dense=True,
         ),
         Kind(
             IBAN,
-            prefilter=r"[A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4}",
+            prefilter=(
+                r"(?:^|[^A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}"
+                r"(?: ?[A-Za-z0-9]{1,4})?"
+            ),
             token=re.compile(
                 r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?"
                 r"(?![A-Za-z0-9])"
@@ -342,34 +386,41 @@ _KINDS = {
         ),
         Kind(
             US_SSN,
-            prefilter=r"\d{3}-\d{2}-\d{4}",
+            prefilter=r"(?:^|[^\w\-])\d{3}-\d{2}-\d{4}",
             token=re.compile(r"(?<![\w\-])\d{3}-\d{2}-\d{4}(?![\w\-])"),
             check=_stdnum(ssn),
+            dense=True,
         ),
         Kind(
             DE_IDNR,
-            prefilter=r"\d{2} ?\d{3} ?\d{3} ?\d{3}",
+            prefilter=r"(?:^|[^\w\-./,])\d{2} ?\d{3} ?\d{3} ?\d{3}",
             token=re.compile(r"(?<![\w\-./,])\d{2}( ?)\d{3}\1\d{3}\1\d{3}(?![\w\-/]|[.,]\d)"),
             check=_stdnum(idnr),
+            dense=True,
         ),
         Kind(
             FR_NIR,
-            prefilter=r"[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}",
+            prefilter=r"(?:^|[^\w\-./,])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}",
             token=re.compile(
                 r"(?<![\w\-./,])[12]( ?)\d{2}\1\d{2}\1(?:\d{2}|2[AB])\1\d{3}\1\d{3}\1?\d{2}"
                 r"(?![\w\-/]|[.,]\d)"
             ),
             check=_stdnum(nir),
+            dense=True,
         ),
         Kind(
             ES_DNI,
-            prefilter=r"\d{8}-?[A-Za-z]",
+            prefilter=r"(?:^|[^\w\-])\d{8}-?[A-Za-z]",
             token=re.compile(r"(?<![\w\-])\d{8}-?[A-Za-z](?![\w\-])"),
             check=_stdnum(dni),
+            dense=True,
         ),
         Kind(
             IT_CODICE_FISCALE,
-            prefilter=r"[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z]",
+            prefilter=(
+                r"(?:^|[^\w\-])[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z]"
+                r"[0-9LMNPQRSTUV]{3}[A-Za-z]"
+            ),
             token=re.compile(
                 r"(?<![\w\-])[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z]"
                 r"[0-9LMNPQRSTUV]{3}[A-Za-z](?![\w\-])"
@@ -378,21 +429,24 @@ _KINDS = {
         ),
         Kind(
             SE_PERSONNUMMER,
-            prefilter=r"\d{6}[\-+]\d{4}",
+            prefilter=r"(?:^|[^\w\-+])\d{6,8}[\-+]\d{4}",
             token=re.compile(r"(?<![\w\-+])(?:\d{2})?\d{6}[\-+]\d{4}(?![\w\-])"),
             check=_stdnum(personnummer),
+            dense=True,
         ),
         Kind(
             FI_HETU,
-            prefilter=r"\d{6}[\-+A-FU-Y]\d{3}[0-9A-Za-z]",
+            prefilter=r"(?:^|[^\w\-+])\d{6}[\-+A-FU-Y]\d{3}[0-9A-Za-z]",
             token=re.compile(r"(?<![\w\-+])\d{6}[\-+A-FU-Y]\d{3}[0-9A-Za-z](?![\w\-])"),
             check=_stdnum(hetu),
+            dense=True,
         ),
         Kind(
             NO_FODSELSNUMMER,
-            prefilter=r"\d{6} ?\d{5}",
+            prefilter=r"(?:^|[^\w\-./,])\d{6} ?\d{5}",
             token=re.compile(r"(?<![\w\-./,])\d{6} ?\d{5}(?![\w\-/]|[.,]\d)"),
             check=_stdnum(fodselsnummer),
+            dense=True,
         ),
     )
 }
@@ -403,6 +457,14 @@ _MASKS: dict[str, Callable[[str], str]] = {
     PAYMENT_CARD: _mask_card,
     IBAN: _mask_iban,
 }
+
+
+def check_regions(regions: Iterable[str]) -> tuple[str, ...]:
+    """``regions`` as a tuple; an :class:`InputError` for a region phonenumbers does not know."""
+    regions = tuple(regions)
+    for region in regions:
+        _national_lengths(region)
+    return regions
 
 
 def kind(name: str) -> Kind:

@@ -4,7 +4,9 @@ A column is scanned in three steps, each on fewer values than the one before:
 
 1. one RE2 pass (pyarrow) over the whole column with the union of the kinds' prefilters: values
    that cannot hold any kind (words, categories, short numbers) stop here;
-2. one RE2 pass per kind over the values left: the candidates of that kind, counted exactly;
+2. one RE2 pass for seven digits close together (``DENSE_DIGITS``), which phone, card and the
+   numeric national-id kinds need, then one RE2 pass per kind over the values left for it:
+   the candidates of that kind, counted exactly;
 3. the kind's token pattern and validator (phonenumbers, python-stdnum, email-validator) on
    the candidates, in Python. When a kind has more candidates than ``sample_rows``, a seeded
    random sample of them is checked and the row count is estimated from it
@@ -27,9 +29,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mlgate.errors import InputError
-from mlgate.privacy.kinds import ALL, DEFAULT_REGIONS, Kind, mask, resolve
+from mlgate.privacy.kinds import (
+    ALL,
+    DEFAULT_REGIONS,
+    DENSE_DIGITS,
+    Kind,
+    check_regions,
+    mask,
+    resolve,
+)
 
-DEFAULT_SAMPLE_ROWS = 5_000
+DEFAULT_SAMPLE_ROWS = 2_000
 """Candidates of one kind in one column checked by the validators before the count is
 estimated from a sample of them."""
 MAX_EXAMPLES = 3
@@ -83,10 +93,10 @@ def scan_frame(
             + ", ".join(map(str, missing)),
             hint=f"the table has: {', '.join(map(str, frame.columns))}",
         )
-    resolved = resolve(kinds)
+    resolved, regions = resolve(kinds), check_regions(regions)
     findings: list[Finding] = []
     for name in names:
-        findings.extend(_scan(frame[name], str(name), resolved, sample_rows, tuple(regions), seed))
+        findings.extend(_scan(frame[name], str(name), resolved, sample_rows, regions, seed))
     return findings
 
 
@@ -104,7 +114,8 @@ def scan_column(
     all of them); ``regions`` are the phone regions whose national formats count (numbers
     written with ``+`` count for every region); ``seed`` fixes the sample.
     """
-    return _scan(series, str(series.name), resolve(kinds), sample_rows, tuple(regions), seed)
+    regions = check_regions(regions)
+    return _scan(series, str(series.name), resolve(kinds), sample_rows, regions, seed)
 
 
 def _scan(
@@ -126,23 +137,69 @@ def _scan(
         kinds = tuple(kind for kind in kinds if kind.numeric)
     if not kinds or len(text) == 0:
         return []
-    union = pc.match_substring_regex(text, "|".join(f"(?:{k.prefilter})" for k in kinds))
-    keep = _true_positions(union)
-    if len(keep) == 0:
-        return []
-    text = text.take(pa.array(keep))
-    counts = counts[keep] if counts is not None else None
     rng = np.random.default_rng(seed)
     findings = []
-    for kind in kinds:
-        hit = _true_positions(pc.match_substring_regex(text, kind.prefilter))
-        if len(hit) == 0:
-            continue
-        found = _check(kind, text.take(pa.array(hit)), counts, hit, sample_rows, regions, rng)
+    for kind, (candidates, weights) in _narrow(text, counts, kinds).items():
+        found = _check(kind, candidates, weights, sample_rows, regions, rng)
         if found is not None:
             rows, examples, estimated = found
             findings.append(Finding(name, kind.name, rows, rows / total, examples, estimated))
     return findings
+
+
+Pool = tuple[pa.Array, np.ndarray | None]
+
+
+def _narrow(text: pa.Array, counts: np.ndarray | None, kinds: tuple[Kind, ...]) -> dict:
+    """Each kind's candidates (values its prefilter matches) and their counts, found with as
+    few RE2 passes over as few values as possible, down a tree of groups: everything; then
+    e-mail, and everything else; then the letter kinds (IBAN, codice fiscale), and seven close
+    digits (:data:`DENSE_DIGITS`); under those, phone, and the other digit kinds together;
+    then each kind. A group nothing in the column matches costs one pass, not one per kind;
+    a group most of the column matches is not tried on its own (see :data:`PROBE`)."""
+    dense = [k for k in kinds if k.dense]
+    loose = [k for k in kinds if not k.dense]
+    rest: list[Kind | tuple[str, list]] = [_group(loose[1:])] if loose[1:] else []
+    if dense:
+        phones = [k for k in dense if k.name == "phone"]
+        others = [k for k in dense if k.name != "phone"]
+        rest.append((DENSE_DIGITS, [*phones, *([_group(others)] if others else [])]))
+    top = [*loose[:1], *([_group(rest)] if rest else [])]
+    found: dict[Kind, Pool] = {}
+    _descend((text, counts), [_group(top)], found)
+    return {kind: found[kind] for kind in kinds if kind in found}
+
+
+def _group(members: list) -> Kind | tuple[str, list]:
+    return members[0] if len(members) == 1 else ("|".join(_pattern(m) for m in members), members)
+
+
+def _pattern(member: Kind | tuple[str, list]) -> str:
+    return f"(?:{member.prefilter if isinstance(member, Kind) else member[0]})"
+
+
+PROBE = 4_096
+"""Values a group's pattern is first tried on: when most of them match, the pass over the
+whole pool would not narrow it, and the group's members are tried on the pool directly."""
+
+
+def _descend(pool: Pool, members: list, found: dict) -> None:
+    for member in members:
+        if isinstance(member, Kind):
+            narrowed = _where(*pool, member.prefilter)
+            if len(narrowed[0]):
+                found[member] = narrowed
+            continue
+        pattern, inner = member
+        probe = pool[0].slice(0, PROBE)
+        if len(pool[0]) > 2 * PROBE and pc.sum(
+            pc.match_substring_regex(probe, pattern)
+        ).as_py() > 0.6 * len(probe):
+            _descend(pool, inner, found)
+            continue
+        narrowed = _where(*pool, pattern)
+        if len(narrowed[0]):
+            _descend(narrowed, inner, found)
 
 
 def _values(
@@ -182,57 +239,127 @@ def _text(series: pd.Series) -> pa.Array:
         pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
     ):
         array = pa.array([str(v) for v in series.dropna().to_numpy()], type=pa.large_string())
+    if isinstance(array, pa.ChunkedArray):  # a column read from Parquet in row groups
+        array = array.combine_chunks()
     return array.drop_null() if array.null_count else array
 
 
-def _true_positions(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False))
+def _where(
+    text: pa.Array, counts: np.ndarray | None, pattern: str
+) -> tuple[pa.Array, np.ndarray | None]:
+    """The values matching the RE2 ``pattern`` anywhere, with their counts."""
+    matched = pc.match_substring_regex(text, pattern).fill_null(False)
+    keep = np.flatnonzero(matched.to_numpy(zero_copy_only=False))
+    if len(keep) == len(text):
+        return text, counts
+    return text.take(pa.array(keep)), (counts[keep] if counts is not None else None)
 
 
 def _check(
     kind: Kind,
     candidates: pa.Array,
-    counts: np.ndarray | None,
-    positions: np.ndarray,
+    weights: np.ndarray | None,
     sample_rows: int | None,
     regions: tuple[str, ...],
     rng: np.random.Generator,
 ) -> tuple[int, list[str], bool] | None:
-    """Rows holding ``kind`` among its candidates, masked examples, and whether estimated."""
-    weights = counts[positions] if counts is not None else None
-    if weights is None and sample_rows is not None and len(candidates) > sample_rows:
-        candidates, weights = _deduplicate(candidates, sample_rows)
-    rows_in = int(weights.sum()) if weights is not None else len(candidates)
-    chosen = np.arange(len(candidates))
-    estimated = sample_rows is not None and len(candidates) > sample_rows
-    if estimated:
-        chosen = np.sort(rng.choice(len(candidates), size=sample_rows, replace=False))
-    examples: list[str] = []
-    hit_rows = 0
-    checked_rows = 0
-    for index, value in zip(chosen, candidates.take(pa.array(chosen)).to_pylist(), strict=True):
-        weight = int(weights[index]) if weights is not None else 1
-        checked_rows += weight
-        tokens = kind.find(value, regions)
-        if not tokens:
-            continue
-        hit_rows += weight
-        for token in tokens:
-            masked = mask(kind.name, token)
-            if len(examples) < MAX_EXAMPLES and masked not in examples:
-                examples.append(masked)
-    if hit_rows == 0:
+    """Rows holding ``kind`` among its candidates, masked examples, and whether estimated.
+
+    Up to ``sample_rows`` candidates: each is checked. More: the candidate tokens are cut out
+    in arrow and each distinct token checked once, which is exact while they repeat (dates in
+    free text, a few addresses over and over). Too many distinct tokens: a seeded random
+    sample of ``sample_rows`` candidates is checked and the count estimated from it.
+    """
+    if sample_rows is None or len(candidates) <= sample_rows:
+        return _check_values(kind, candidates, weights, regions)
+    by_token = _check_tokens(kind, candidates, weights, sample_rows, regions)
+    if by_token is not None:
+        return by_token
+    chosen = np.sort(rng.choice(len(candidates), size=sample_rows, replace=False))
+    sample = candidates.take(pa.array(chosen))
+    found = _check_values(kind, sample, weights[chosen] if weights is not None else None, regions)
+    if found is None:
         return None
-    rows = round(rows_in * hit_rows / checked_rows) if estimated else hit_rows
-    return rows, examples, estimated
+    rows, examples, _ = found
+    checked = int(weights[chosen].sum()) if weights is not None else sample_rows
+    everything = int(weights.sum()) if weights is not None else len(candidates)
+    return round(everything * rows / checked), examples, True
 
 
-def _deduplicate(candidates: pa.Array, sample_rows: int) -> tuple[pa.Array, np.ndarray | None]:
-    """Distinct candidates and their counts when the column repeats values, so that a column
-    of a few thousand distinct values is checked exactly; the candidates unchanged otherwise.
-    A probe of the first candidates decides, so a column of distinct values pays no hashing."""
-    probe = candidates.slice(0, 2 * sample_rows)
-    if pc.count_distinct(probe).as_py() > sample_rows // 2:
-        return candidates, None
-    counted = pc.value_counts(candidates)
-    return counted.field("values"), counted.field("counts").to_numpy()
+def _check_values(
+    kind: Kind, values: pa.Array, weights: np.ndarray | None, regions: tuple[str, ...]
+) -> tuple[int, list[str], bool] | None:
+    examples: list[str] = []
+    rows = 0
+    for index, value in enumerate(values.to_pylist()):
+        tokens = kind.find(value, regions)
+        if tokens:
+            rows += int(weights[index]) if weights is not None else 1
+            _add_examples(examples, kind, tokens)
+    return (rows, examples, False) if rows else None
+
+
+MAX_TOKENS_PER_VALUE = 4
+
+
+def _check_tokens(
+    kind: Kind,
+    candidates: pa.Array,
+    weights: np.ndarray | None,
+    sample_rows: int,
+    regions: tuple[str, ...],
+) -> tuple[int, list[str], bool] | None:
+    """The exact count from distinct candidate tokens; None when they do not repeat enough.
+
+    Each round cuts the first candidate out of every value (the RE2 prefilter match and the
+    two characters after it, which the token pattern's look-ahead reads), checks each distinct
+    one, and keeps the values whose first candidate failed for the next round, without it.
+    """
+    whole = kind.cut or kind.prefilter
+    cut = f"(?P<token>(?:{whole}).{{0,2}})"
+    examples: list[str] = []
+    rows = 0
+    values = candidates
+    for _ in range(MAX_TOKENS_PER_VALUE):
+        probe = pc.extract_regex(values.slice(0, 2 * sample_rows), cut).field("token")
+        if pc.count_distinct(probe).as_py() > sample_rows:
+            return None
+        tokens = pc.extract_regex(values, cut).field("token")
+        distinct = pc.unique(tokens)
+        if len(distinct) > sample_rows:
+            return None
+        valid = []
+        for token in distinct.to_pylist():
+            found = kind.find(token, regions)
+            if found:
+                valid.append(token)
+                _add_examples(examples, kind, found)
+        hit = pc.is_in(tokens, value_set=pa.array(valid, type=tokens.type)).to_numpy(
+            zero_copy_only=False
+        )
+        rows += int(weights[hit].sum()) if weights is not None else int(hit.sum())
+        rest = np.flatnonzero(~hit)
+        values = pc.replace_substring_regex(
+            values.take(pa.array(rest)), whole, "", max_replacements=1
+        )
+        weights = weights[rest] if weights is not None else None
+        values, weights = _where(values, weights, whole)
+        if len(values) == 0:
+            break
+    else:
+        if len(values) > sample_rows:
+            return None
+        more = _check_values(kind, values, weights, regions)
+        if more:
+            rows += more[0]
+            examples.extend(e for e in more[1] if e not in examples)
+            del examples[MAX_EXAMPLES:]
+
+    return (rows, examples, False) if rows else None
+
+
+def _add_examples(examples: list[str], kind: Kind, tokens: list[str]) -> None:
+    for token in tokens:
+        masked = mask(kind.name, token)
+        if len(examples) < MAX_EXAMPLES and masked not in examples:
+            examples.append(masked)
