@@ -315,8 +315,13 @@ def test_finding_as_a_document_and_a_line():
         ("phone", "030 12 34 56 78", "grouped in a way the region does not write it"),
         ("email", "jane@corp.internal", "no public suffix"),
         ("email", "jane at gmail dot com", "spelled out"),
+        ("email", "root@host.local", "a special-use name"),
         ("iban", "DE89370400440532013000EUR", "run into the next word"),
         ("payment_card", "4222222222222", "13-digit Visa: no longer issued, reads as an EAN-13"),
+        ("payment_card", "675964982648", "12-digit Maestro (Luhn-valid)"),
+        ("payment_card", "4111111111111111-2", "run into other digits"),
+        ("de_idnr", "36-574-261-809", "separators other than single spaces"),
+        ("es_dni", "X1234567L", "an NIE, not a DNI"),
         ("us_ssn", "536904399", "an SSN without its dashes is any nine-digit number"),
         ("se_personnummer", "8507099805", "without its separator"),
     ],
@@ -324,6 +329,22 @@ def test_finding_as_a_document_and_a_line():
 def test_what_the_scan_does_not_catch(kind, value, why):
     """The misses docs/privacy.md lists, pinned so that the list stays true."""
     assert scan_column(pd.Series([value], name="x"), [kind]) == [], why
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "why"),
+    [
+        ("email", "logo@2x.zip", ".zip is a top-level domain"),
+        ("email", "git@github.com", "a git remote is an address in form"),
+        ("phone", "06/455/6678", "a valid Italian number as written"),
+        ("phone", "PO 0391 0561", "a valid Italian number as written"),
+        ("phone", "080876 49742", "a Norwegian birth number, spaced, reads as a phone number"),
+        ("us_ssn", "123-45-6789", "no check digit: any code of that shape in the valid ranges"),
+    ],
+)
+def test_what_the_scan_may_flag(kind, value, why):
+    """The false alarms docs/privacy.md lists, pinned likewise."""
+    assert [f.kind for f in scan_column(pd.Series([value], name="x"), [kind])] == [kind], why
 
 
 def test_regions_widen_the_national_phone_formats():
