@@ -230,6 +230,11 @@ def test_a_table_read_from_parquet_in_row_groups_is_scanned_past_the_sample(tmp_
     ]
 
 
+def test_a_column_name_the_table_holds_twice_scans_both_columns():
+    frame = pd.DataFrame([["a.b@gmail.com", "x"], ["y", "c.d@gmail.com"]], columns=["c", "c"])
+    assert [(f.column, f.rows) for f in scan_frame(frame, kinds="email")] == [("c", 1), ("c", 1)]
+
+
 def test_empty_and_missing_columns_give_no_findings():
     frame = pd.DataFrame(
         {"text": pd.Series(["a@gmail.com"], dtype=object), "n": [4111111111111111]}

@@ -2,19 +2,23 @@
 
 A column is scanned in three steps, each on fewer values than the one before:
 
-1. one RE2 pass (pyarrow) over the whole column with the union of the kinds' prefilters: values
-   that cannot hold any kind (words, categories, short numbers) stop here;
-2. one RE2 pass for seven digits close together (``DENSE_DIGITS``), which phone, card and the
-   numeric national-id kinds need, then one RE2 pass per kind over the values left for it:
-   the candidates of that kind, counted exactly;
-3. the kind's token pattern and validator (phonenumbers, python-stdnum, email-validator) on
-   the candidates, in Python. When a kind has more candidates than ``sample_rows``, a seeded
-   random sample of them is checked and the row count is estimated from it
-   (``Finding.estimated``); a column of repeated values is checked once per distinct value.
+1. RE2 passes (pyarrow) down a tree of groups: one over the whole column for the union of
+   every kind's prefilter, so that values that cannot hold any kind (words, categories,
+   short numbers, ``ORD-2024-118233``) stop there; then e-mail, the letter kinds, and seven
+   close digits (``DENSE_DIGITS``), which phone, card and the numeric national ids need;
+   then each kind on what is left for it: its candidates, counted exactly.
+2. Up to ``sample_rows`` candidates of a kind: each goes through the kind's token pattern and
+   validator (phonenumbers, python-stdnum, email-validator) in Python, and the count is exact.
+3. More: the candidate tokens are cut out of the values in arrow and each distinct token is
+   checked once, which stays exact while tokens repeat (dates in free text, a few addresses
+   over and over). Too many distinct tokens (a column of addresses): a seeded random sample of
+   ``sample_rows`` candidates is checked and the row count estimated from it
+   (``Finding.estimated``).
 
 Text columns (``str``, ``string``, ``object``, ``category``) are scanned for every kind; integer
 columns only for payment cards (a card number stored as a number). Floats, booleans, dates and
-durations are not scanned: none of the kinds survives being stored as one.
+durations are not scanned: none of the kinds survives being stored as one (a 16-digit card
+number does not fit a float's 53 bits).
 """
 
 from __future__ import annotations
@@ -95,8 +99,12 @@ def scan_frame(
         )
     resolved, regions = resolve(kinds), check_regions(regions)
     findings: list[Finding] = []
-    for name in names:
-        findings.extend(_scan(frame[name], str(name), resolved, sample_rows, regions, seed))
+    for name in dict.fromkeys(names):
+        selected = frame[name]
+        # A name the table holds twice selects a frame: each of its columns is scanned.
+        series = [selected] if isinstance(selected, pd.Series) else [c for _, c in selected.items()]
+        for column in series:
+            findings.extend(_scan(column, str(name), resolved, sample_rows, regions, seed))
     return findings
 
 
@@ -191,15 +199,19 @@ def _descend(pool: Pool, members: list, found: dict) -> None:
                 found[member] = narrowed
             continue
         pattern, inner = member
-        probe = pool[0].slice(0, PROBE)
-        if len(pool[0]) > 2 * PROBE and pc.sum(
-            pc.match_substring_regex(probe, pattern)
-        ).as_py() > 0.6 * len(probe):
+        if _mostly_matches(pool[0], pattern):
             _descend(pool, inner, found)
             continue
         narrowed = _where(*pool, pattern)
         if len(narrowed[0]):
             _descend(narrowed, inner, found)
+
+
+def _mostly_matches(values: pa.Array, pattern: str) -> bool:
+    if len(values) <= 2 * PROBE:
+        return False
+    probe = values.slice(0, PROBE)
+    return pc.sum(pc.match_substring_regex(probe, pattern)).as_py() > 0.6 * PROBE
 
 
 def _values(
