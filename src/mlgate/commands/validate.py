@@ -80,7 +80,14 @@ def run(args: argparse.Namespace) -> int:
             columns=next(iter(frames.values())).columns,
             root=ctx.root,
         )
+    privacy, _ = ctx.config(None, "privacy")
     report = validate(
-        frames, schema=schema, baseline=baseline, tolerances=tolerances, root=ctx.root
+        frames,
+        schema=schema,
+        baseline=baseline,
+        tolerances=tolerances,
+        root=ctx.root,
+        privacy=privacy,
+        require_classification=settings.extra.get("require_classification") if settings else None,
     )
     return finish(report.to_result(), json_path, markdown, root=ctx.root, inputs=data)

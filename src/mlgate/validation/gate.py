@@ -21,6 +21,8 @@ def validate(
     tolerances: Tolerances | Mapping[str, Any] | None = None,
     *,
     root: Path | None = None,
+    privacy: Mapping[str, Any] | None = None,
+    require_classification: bool | None = None,
 ) -> Report:
     """Validate data against a pandera schema and/or a baseline profile.
 
@@ -35,6 +37,12 @@ def validate(
 
     Columns the schema marks as identifier or excluded (:mod:`mlgate.contract`) are checked for
     presence only against the baseline: new ids in a new batch are not drift.
+
+    With a schema, the privacy layer runs too (``privacy``: the params.yaml section, see
+    :mod:`mlgate.validation.privacy_checks`). The data judged is the processed data: a column
+    the schema treats (hashed, bucketed, truncated, dropped) is checked for its treatment, not
+    for its raw type and bounds. ``require_classification`` refuses a schema with an
+    unclassified column (None: when any column is classified, all must be).
 
     Raises :class:`mlgate.errors.InputError` for data, schema or profile that cannot be used.
     """
@@ -55,13 +63,19 @@ def validate(
         )
     resolved = resolve_tolerances(tolerances)
     frames = [load_frame(item, name) for name, item in _named(data)]
-    schema_name, schema_object, presence_only = None, None, set()
+    schema_name, schema_object, presence_only, contract = None, None, set(), None
     if schema is not None:
         from mlgate.contract import from_schema
         from mlgate.validation.schema_loading import load_schema
 
         schema_name, schema_object = load_schema(schema, root)
-        presence_only = set(from_schema(schema_object, schema_name).not_learned())
+        contract = from_schema(schema_object, schema_name)
+        if require_classification or (
+            require_classification is None and len(contract.unclassified()) < len(contract.columns)
+        ):
+            contract.require_classified(schema_name)
+        presence_only = set(contract.not_learned())
+        schema_object = for_processed_data(schema_object, contract)
     if profile is not None:
         for name, df in frames:
             _check_same_columns(name, df, profile, baseline.label)
@@ -73,6 +87,12 @@ def validate(
         baseline=baseline.to_dict() if baseline is not None else None,
         tolerances=resolved.to_dict(),
     )
+    settings = None
+    if contract is not None:
+        from mlgate.validation.privacy_checks import privacy_checks, resolve_privacy
+
+        settings = resolve_privacy(privacy)
+        report.privacy = _privacy_summary(contract, settings)
     for name, df in frames:
         entry: dict[str, Any] = {"name": name, "rows": len(df), "columns": df.shape[1]}
         report.datasets.append(entry)
@@ -80,6 +100,7 @@ def validate(
             from mlgate.validation.schema_checks import run_schema
 
             report.checks.extend(run_schema(schema_object, df, name, resolved.samples))
+            report.checks.extend(privacy_checks(name, df, contract, settings, resolved.samples))
         if profile is not None:
             from mlgate.validation.decision import decide
 
@@ -87,6 +108,33 @@ def validate(
             entry.update(decide(results, resolved))
             report.checks.extend(results)
     return report
+
+
+def for_processed_data(schema: Any, contract: Any) -> Any:
+    """The schema as processed data meet it: dropped columns gone, treated columns of any type
+    and without checks (their treatment is the privacy layer's to check)."""
+    treated = {c.name: c.treatment_name for c in contract.treated() if c.name in schema.columns}
+    if not treated:
+        return schema
+    dropped = [name for name, how in treated.items() if how == "drop"]
+    kept = {name: {"dtype": None, "checks": [], "nullable": True}
+            for name, how in treated.items() if how != "drop"}  # fmt: skip
+    schema = schema.remove_columns(dropped) if dropped else schema
+    return schema.update_columns(kept) if kept else schema
+
+
+def _privacy_summary(contract: Any, settings: Any) -> dict[str, Any]:
+    """What the report's privacy section shows: the classification of every column, the
+    treatments, what is kept out of the model, and how the scan was set."""
+    levels: dict[str, list[str]] = {}
+    for column in contract.columns:
+        levels.setdefault(column.classification or "unclassified", []).append(column.name)
+    return {
+        "classifications": levels,
+        "treatments": {c.name: c.treatment for c in contract.treated()},
+        "kept_out_of_the_model": contract.untreated_personal_features(),
+        "scan": settings.to_dict(),
+    }
 
 
 def _named(data: Any) -> list[tuple[str | None, Any]]:

@@ -13,7 +13,7 @@ from mlgate.reporting import atomic_write_text, markdown_table, to_json, write_j
 if TYPE_CHECKING:
     from mlgate.results import GateResult
 
-LAYERS = ("schema", "distribution", "out_of_distribution", "correlation")
+LAYERS = ("schema", "distribution", "out_of_distribution", "correlation", "privacy")
 MARKDOWN_FAILURE_ROWS = 50
 """Failures listed in the Markdown summary; the JSON report always holds all of them."""
 
@@ -77,6 +77,8 @@ class Report:
     schema: str | None = None
     baseline: dict[str, Any] | None = None
     """Where the baseline came from (:meth:`mlgate.baseline.Baseline.to_dict`)."""
+    privacy: dict[str, Any] | None = None
+    """The schema's classifications and treatments, and how the scan was set."""
     tolerances: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -135,6 +137,7 @@ class Report:
             "datasets": self.datasets,
             "schema": self.schema,
             "baseline": self.baseline,
+            "privacy": self.privacy,
             "tolerances": self.tolerances,
             "checks": [check.to_dict() for check in self.checks],
         }
@@ -222,6 +225,8 @@ class Report:
                     "in the JSON report."
                 )
             lines.append("")
+        if self.privacy:
+            lines += self._privacy_markdown()
         lines.append("#### Checks per layer")
         lines.append("")
         layer_rows = [
@@ -232,6 +237,32 @@ class Report:
         lines.append(markdown_table(("Layer", "Passed", "Failed"), layer_rows).rstrip("\n"))
         lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
+
+    def _privacy_markdown(self) -> list[str]:
+        """The privacy section: who is what, what was treated, what the scan found."""
+        privacy = self.privacy or {}
+        levels = privacy.get("classifications", {})
+        rows = [(level, len(names), ", ".join(names[:6]) + (" ..." if len(names) > 6 else ""))
+                for level, names in levels.items()]  # fmt: skip
+        lines = [
+            "#### Privacy",
+            "",
+            markdown_table(("Classification", "Columns", ""), rows).rstrip("\n"),
+            "",
+        ]
+        treatments = privacy.get("treatments") or {}
+        if treatments:
+            shown = "; ".join(f"`{name}`: {how}" for name, how in treatments.items())
+            lines += [f"Treated before data/processed: {shown}.", ""]
+        kept_out = privacy.get("kept_out_of_the_model") or []
+        if kept_out:
+            lines += [f"Personal, untreated, kept out of the model: {', '.join(kept_out)}.", ""]
+        found = [c for c in self.checks if c.layer == "privacy" and not c.passed]
+        scan = privacy.get("scan", {})
+        if not found:
+            state = "on" if scan.get("scan", True) else "off"
+            lines += [f"No privacy check failed (personal-data scan {state}).", ""]
+        return lines
 
     def write(
         self, json_path: Path | str | None = None, markdown_path: Path | str | None = None

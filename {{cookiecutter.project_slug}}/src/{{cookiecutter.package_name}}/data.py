@@ -1,14 +1,17 @@
-"""Reading tables the way the schema types them.
+"""Reading tables the way the schema types and treats them.
 
 CSV keeps everything as text or numbers; the schema says which columns are dates, booleans or
-categories. ``read_table`` reads a CSV or Parquet file and gives those columns their declared
-type, so every stage (and predict) sees the same dtypes. A value that does not parse is left as
-it is: the validate stage then reports it with its row, instead of this reader hiding it.
+categories. ``read_table`` reads a CSV or Parquet file, gives those columns their declared
+type, and applies the schema's treatments of personal data (mlgate.treatments: drop, hash,
+bucket, truncate), so every stage after it (and predict) sees the same columns and never a raw
+personal value. A value that does not parse is left as it is: the validate stage then reports
+it with its row, instead of this reader hiding it.
 """
 
 from pathlib import Path
 
 import pandas as pd
+from mlgate import treatments
 
 from {{ cookiecutter.package_name }}.schema import CONTRACT
 
@@ -31,7 +34,7 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV or Parquet file, typed as the schema declares."""
+    """A CSV or Parquet file, typed as the schema declares, its personal data treated."""
     path = Path(path)
     frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-    return typed(frame)
+    return treatments.apply(typed(frame), CONTRACT)

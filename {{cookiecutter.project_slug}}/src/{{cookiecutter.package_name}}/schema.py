@@ -11,6 +11,14 @@ checked, never learned from) or ``excluded`` (kept in the data, not used). The t
 the preprocessing (model.py): numbers are imputed and scaled, text and categories one-hot
 encoded, booleans and dates turned into numbers.
 
+Every column is also classified (``Config.metadata`` gives the default): ``public``,
+``internal``, ``confidential`` or ``personal``. Personal data reaches the model only through a
+treatment named here, applied before anything is written to data/processed: ``"drop"``,
+``"hash"`` (salted; the salt comes from the environment variable MLGATE_SALT),
+``{"bucket": [edges]}`` or ``{"truncate": n}``. The data gate refuses an unclassified column
+and fails on a personal column used untreated, or on personal-looking values (e-mails, phone
+and card numbers, IBANs, national ids) in a column not classified personal.
+
 This is the file to edit when you bring your own data: one line per column.
 """
 
@@ -58,8 +66,15 @@ class DatasetSchema(pa.DataFrameModel):
 {%- else %}
     """Diabetes (Efron et al.): ten baseline measurements and disease progression one year later."""
 
-    age: Series[float] = pa.Field(ge=0, le=120)  # years
-    sex: Series[float] = pa.Field(isin=[1.0, 2.0])  # coded 1 / 2
+    # Personal data: the model sees age by decade, never the exact age, and never the sex.
+    age: Series[float] = pa.Field(
+        ge=0,
+        le=120,
+        metadata={"classification": "personal", "treatment": {"bucket": [30, 40, 50, 60, 70]}},
+    )  # years
+    sex: Series[float] = pa.Field(
+        isin=[1.0, 2.0], metadata={"classification": "personal", "role": "excluded"}
+    )  # coded 1 / 2
     bmi: Series[float] = pa.Field(ge=10, le=70)  # body mass index
     bp: Series[float] = pa.Field(ge=40, le=200)  # average blood pressure
     s1: Series[float] = pa.Field(ge=50, le=400)  # total serum cholesterol
@@ -75,6 +90,8 @@ class DatasetSchema(pa.DataFrameModel):
     class Config:
         strict = True  # an unexpected column is an error, so is a missing one
         coerce = False  # a column of strings where numbers belong is an error, not a cast
+        # the classification of every column that does not name its own
+        metadata = {"classification": "confidential"}
 
 
 CONTRACT = from_schema(DatasetSchema)
