@@ -35,11 +35,14 @@ LAYER = "privacy"
 @dataclass(frozen=True)
 class PrivacySettings:
     """``scan`` turns the personal-data scan on; ``kinds`` limits it (None: every kind);
-    ``max_rows`` is how many rows may hold a match before the check fails (0: any fails)."""
+    ``max_rows`` is how many rows may hold a match before the check fails (0: any fails);
+    ``regions`` are the countries whose national phone formats count (numbers written with
+    ``+`` count for every country); ``columns`` holds per-column overrides (``scan: false``)."""
 
     scan: bool = True
     kinds: tuple[str, ...] | None = None
     max_rows: int = 0
+    regions: tuple[str, ...] | None = None
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def scanned(self, column: str) -> bool:
@@ -47,13 +50,15 @@ class PrivacySettings:
 
     def to_dict(self) -> dict[str, Any]:
         return {"scan": self.scan, "kinds": list(self.kinds) if self.kinds else None,
-                "max_rows": self.max_rows, "columns": self.columns}  # fmt: skip
+                "max_rows": self.max_rows,
+                "regions": list(self.regions) if self.regions else None,
+                "columns": self.columns}  # fmt: skip
 
 
 def resolve_privacy(given: Mapping[str, Any] | None, source: str = "privacy") -> PrivacySettings:
     """The ``privacy:`` section as settings, every key checked."""
     given = dict(given or {})
-    known = {"scan", "kinds", "max_rows", "columns"}
+    known = {"scan", "kinds", "max_rows", "regions", "columns"}
     unknown = sorted(set(given) - known)
     if unknown:
         raise ConfigError(
@@ -67,17 +72,33 @@ def resolve_privacy(given: Mapping[str, Any] | None, source: str = "privacy") ->
         raise ConfigError(f"{source}: max_rows must be a whole number >= 0, got {max_rows!r}")
     kinds = given.get("kinds")
     if kinds is not None:
-        from mlgate.privacy import KINDS
+        from mlgate.privacy import ALL
 
-        if not isinstance(kinds, list) or not set(kinds) <= set(KINDS):
-            raise ConfigError(
-                f"{source}: kinds must be a list of {', '.join(KINDS)}, got {kinds!r}"
-            )
+        if not isinstance(kinds, list) or not set(kinds) <= set(ALL):
+            raise ConfigError(f"{source}: kinds must be a list of {', '.join(ALL)}, got {kinds!r}")
         kinds = tuple(kinds)
+    regions = given.get("regions")
+    if regions is not None:
+        from mlgate.errors import InputError
+        from mlgate.privacy.kinds import check_regions
+
+        if not isinstance(regions, list):
+            raise ConfigError(f"{source}: regions must be a list such as [GB, DE], got {regions!r}")
+        try:
+            regions = check_regions(regions)
+        except InputError as error:
+            raise ConfigError(f"{source}: {error.message}", hint=error.hint) from None
     columns = given.get("columns") or {}
     if not isinstance(columns, Mapping):
         raise ConfigError(f"{source}: columns must map column names to settings")
-    return PrivacySettings(scan, kinds, max_rows, {str(k): dict(v) for k, v in columns.items()})
+    for column, overrides in columns.items():
+        if not isinstance(overrides, Mapping) or set(overrides) - {"scan"}:
+            raise ConfigError(
+                f"{source}: columns.{column} must be a mapping such as {{scan: false}}"
+            )
+    return PrivacySettings(
+        scan, kinds, max_rows, regions, {str(k): dict(v) for k, v in columns.items()}
+    )
 
 
 def privacy_checks(
@@ -129,7 +150,7 @@ def privacy_checks(
 def _scan(
     dataset: str, df: pd.DataFrame, contract: Contract, settings: PrivacySettings, samples: int
 ) -> list[CheckResult]:
-    from mlgate.privacy import scan_column
+    from mlgate.privacy import ALL, DEFAULT_REGIONS, scan_column
 
     skip = {c.name for c in contract.columns if c.classification == "personal" or c.treatment}
     results = []
@@ -137,12 +158,17 @@ def _scan(
         column = str(name)
         if column in skip or not settings.scanned(column):
             continue
-        for finding in scan_column(df[name], settings.kinds):
+        found = scan_column(
+            df[name], settings.kinds or ALL, regions=settings.regions or DEFAULT_REGIONS
+        )
+        for finding in found:
             passed = finding.rows <= settings.max_rows
+            about = "about " if finding.estimated else ""
             results.append(CheckResult(
                 LAYER, dataset, column, f"personal_data:{finding.kind}", passed=passed,
                 baseline=0, observed=finding.rows, tolerance=settings.max_rows,
                 failing_count=finding.rows, sample=None if passed else finding.examples[:samples],
-                message=f"{finding.rows} row(s) hold what looks like {finding.kind}",
+                message=f"{about}{finding.rows} row(s) hold what looks like {finding.kind} "
+                f"({finding.share:.1%}); shown masked",
             ))  # fmt: skip
     return results
