@@ -2,7 +2,8 @@
 
 These checks read the rendered files only. That the notebook runs, that the project's own
 tests execute it and that pre-commit keeps each pair in step and stripped is shown in a real
-environment by tests/e2e/test_notebooks.py.
+environment by tests/e2e/test_notebooks.py. The template's .ipynb is made from its .py by
+``python -m tests.support.notebook_pair``.
 """
 
 from __future__ import annotations
@@ -87,18 +88,21 @@ def test_the_committed_notebook_has_no_outputs_and_no_volatile_metadata(
         assert set(cell["metadata"]) <= {"tags"}
 
 
+STALE = "the template's notebook is stale: run python -m tests.support.notebook_pair"
+
+
 def test_the_pair_holds_the_same_cells(with_notebooks: Path) -> None:
     script = (with_notebooks / f"{NOTEBOOK}.py").read_text()
     cells = json.loads((with_notebooks / f"{NOTEBOOK}.ipynb").read_text())["cells"]
     markers = [line for line in script.splitlines() if line.startswith("# %%")]
-    assert len(markers) == len(cells)
+    assert len(markers) == len(cells), STALE
     for marker, cell in zip(markers, cells, strict=True):
         assert ("[markdown]" in marker) == (cell["cell_type"] == "markdown")
         assert ('tags=["parameters"]' in marker) == (
             "parameters" in cell["metadata"].get("tags", [])
         )
         if cell["cell_type"] == "code":
-            assert "".join(cell["source"]) in script
+            assert "".join(cell["source"]) in script, STALE
 
 
 def test_the_notebook_takes_everything_from_the_package(with_notebooks: Path) -> None:
