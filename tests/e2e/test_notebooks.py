@@ -1,9 +1,10 @@
 """A project generated with notebooks=yes, installed in a fresh environment, as a user has it.
 
-Its own pytest executes the notebook (papermill, on the sample, with the CI parameters), a
-notebook broken on purpose fails naming the cell and its line, one that runs past its time
-limit is stopped; pre-commit, with its hooks installed from PyPI, strips a notebook that was
-run and edited in place and brings its py:percent pair up to date.
+Its own pytest executes the notebook (papermill, on the sample, with the CI parameters), also
+where DVC has not brought the data (as in CI's checks job); a notebook broken on purpose fails
+naming the cell and its line, one that runs past its time limit is stopped; pre-commit, with
+its hooks installed from PyPI, strips a notebook that was run and edited in place and brings
+its py:percent pair up to date.
 """
 
 from __future__ import annotations
@@ -77,13 +78,52 @@ def test_the_projects_pytest_executes_the_notebook_with_the_ci_parameters(
     executed = next(tmp_path.rglob("01-explore-data.executed.ipynb"))
     cells = json.loads(executed.read_text())["cells"]
     injected = next(c for c in cells if "injected-parameters" in c["metadata"].get("tags", []))
-    assert "sample_rows = 200" in "".join(injected["source"])
-    printed = "".join(
-        "".join(output.get("text", "")) for cell in cells for output in cell.get("outputs", [])
-    )
+    assert "".join(injected["source"]) == "# Parameters\nsample_rows = 200\n"
+    printed = executed_output(tmp_path)
     assert "data/raw/dataset.csv: 200 rows" in printed
     assert "baseline: none (first run" in printed
     assert "No benchmark yet" in printed
+
+
+def executed_output(basetemp: Path) -> str:
+    """What the executed notebook printed, the notebook the project's test left in basetemp."""
+    executed = next(basetemp.rglob("01-explore-data.executed.ipynb"))
+    cells = json.loads(executed.read_text())["cells"]
+    return "".join(
+        "".join(output.get("text", "")) for cell in cells for output in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.parametrize(
+    ("recorded", "read"),
+    [
+        ("the sample", "data0/dataset.csv: 200 rows"),
+        ("data of your own", "data0/rows.csv: 200 rows"),
+    ],
+)
+def test_without_the_data_the_notebook_runs_on_the_sample_or_rows_from_the_schema(
+    project: Project, tmp_path: Path, recorded: str, read: str
+) -> None:
+    # given a checkout where DVC has not brought the data, as in CI's checks job
+    raw = project.path / "data" / "raw" / "dataset.csv"
+    raw.rename(tmp_path / "dataset.csv")
+    record = raw.with_name("dataset.csv.dvc")
+    if recorded == "data of your own":
+        record.write_text(re.sub(r"md5: \w+", "md5: " + "0" * 32, record.read_text()))
+    try:
+        # when the project's notebook tests run
+        basetemp = tmp_path / "basetemp"
+        done = project.run(
+            "pytest", "-p", "no:cacheprovider", f"--basetemp={basetemp}", "tests/test_notebooks.py"
+        )
+
+        # then the notebook runs on the restored sample, or on rows made from the schema
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert read in executed_output(basetemp)
+        assert not raw.exists(), "the project's data folder is left as it was"
+    finally:
+        (tmp_path / "dataset.csv").rename(raw)
+        project.check("git", "checkout", "HEAD", "--", str(record.relative_to(project.path)))
 
 
 def test_pre_commit_passes_on_the_generated_project(project: Project) -> None:
