@@ -71,6 +71,7 @@ def test_hooks_sync_then_strip_before_ruff_all_from_pypi(with_notebooks: Path) -
         assert re.search(hook["files"], f"{NOTEBOOK}.ipynb")
         assert not re.search(hook["files"], "notebooks/.ipynb_checkpoints/x-checkpoint.ipynb")
     assert re.search(found["jupytext"]["files"], f"{NOTEBOOK}.py")
+    assert found["jupytext"]["require_serial"] is True
     assert not re.search(found["nbstripout"]["files"], f"{NOTEBOOK}.py")
 
 
