@@ -16,6 +16,7 @@ from pathlib import Path
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary")
 TASKS = ("classification", "regression")
+YES_NO = ("no", "yes")
 REMOTE_SCHEMES = {"s3": "s3://", "gcs": "gs://", "azure": "azure://"}
 TRACKING_SCHEMES = ("sqlite", "http", "https", "postgresql", "mysql", "mssql", "databricks")
 # Names a project package must not take: they would shadow what the project imports.
@@ -93,6 +94,8 @@ def problems(answers: dict[str, str]) -> list[str]:
         bad("license", f"must be one of {', '.join(LICENSES)}")
     if answers.get("task") not in TASKS:
         bad("task", f"must be one of {', '.join(TASKS)}")
+    if answers.get("notebooks") not in YES_NO:
+        bad("notebooks", f"must be one of {', '.join(YES_NO)}")
     if not EMAIL.match(answers.get("author_email", "")):
         bad("author_email", "is not an e-mail address (expected name@domain.tld)")
     for option in ("project_name", "description", "author_name"):

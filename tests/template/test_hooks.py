@@ -61,6 +61,7 @@ BAD_CHOICES = [
     ({"license": "GPL"}, ["license", "GPL", "MIT"]),
     ({"task": "clustering"}, ["task", "clustering", "classification"]),
     ({"dvc_remote": "ftp"}, ["dvc_remote", "ftp", "local"]),
+    ({"notebooks": "maybe"}, ["notebooks", "maybe", "yes"]),
 ]
 
 
@@ -115,3 +116,19 @@ def test_good_answers_pass_the_hook(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "any-name-2027" / "src" / "any_name_2027").is_dir()
+
+
+def test_the_hook_itself_refuses_a_notebooks_answer_other_than_no_or_yes() -> None:
+    # cookiecutter checks choices first; the hook checks again for answers that reach it
+    # another way (a hand-edited replay or .cruft.json)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "pre_gen_project", MLGATE_ROOT / "hooks" / "pre_gen_project.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    defaults = {"project_name": "X", "project_slug": "x", "package_name": "x_pkg"}
+    found = hook.problems({**defaults, "notebooks": "maybe"})
+    assert any(message.startswith("notebooks='maybe'") for message in found), found
+    assert not any("notebooks" in m for m in hook.problems({**defaults, "notebooks": "yes"}))

@@ -21,6 +21,7 @@ REMOTES = ["local", "s3", "gcs", "azure", "none"]
 PYTHONS = ["3.11", "3.12", "3.13"]
 LICENSES = ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"]
 TUNE = ["no", "yes"]
+NOTEBOOKS = ["no", "yes"]
 REMOTE_URLS = {
     "s3": "s3://team-bucket/dvc",
     "gcs": "gs://team-bucket/dvc",
@@ -39,6 +40,7 @@ def combinations() -> list[dict[str, str]]:
             "python_version": PYTHONS[i % len(PYTHONS)],
             "license": LICENSES[i % len(LICENSES)],
             "tune": TUNE[(i // 2) % len(TUNE)],
+            "notebooks": NOTEBOOKS[i % len(NOTEBOOKS)],
         }
         if remote in REMOTE_URLS:
             answers["dvc_remote_url"] = REMOTE_URLS[remote]
@@ -56,6 +58,7 @@ HOSTILE = {
     "python_version": "3.12",
     "license": "MIT",
     "tune": "no",
+    "notebooks": "yes",
 }
 
 COMBOS = [*combinations(), HOSTILE]
@@ -89,6 +92,15 @@ EXPECTED_FILES = {
     "tests/test_schema.py",
     "tests/test_stages.py",
 }
+NOTEBOOK_FILES = {
+    "notebooks/.gitignore",
+    "notebooks/01-explore-data.ipynb",
+    "notebooks/01-explore-data.py",
+    "notebooks/jupytext.toml",
+    "src/{pkg}/explore.py",
+    "tests/test_explore.py",
+    "tests/test_notebooks.py",
+}
 
 # Jinja left behind; GitHub's own ${{ ... }} expressions are meant to stay.
 LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
@@ -108,6 +120,8 @@ def test_every_option_value_is_rendered_at_least_once() -> None:
         "dvc_remote": REMOTES,
         "python_version": PYTHONS,
         "license": LICENSES,
+        "tune": TUNE,
+        "notebooks": NOTEBOOKS,
     }.items():
         assert {combo[option] for combo in COMBOS} == set(values), option
 
@@ -119,6 +133,7 @@ def test_every_option_value_is_rendered_at_least_once() -> None:
         "hostile-answers"
         if "description" in c
         else f"{c['task']}-{c['dvc_remote']}-py{c['python_version']}-{c['license']}"
+        f"{'-tune' if c['tune'] == 'yes' else ''}{'-notebooks' if c['notebooks'] == 'yes' else ''}"
     ),
 )
 def rendered(
@@ -129,9 +144,13 @@ def rendered(
 
 
 def test_file_set_is_exact(rendered: tuple[dict[str, str], Path]) -> None:
-    _, project = rendered
+    answers, project = rendered
     package = project.name.replace("-", "_")
-    assert project_files(project) == {name.format(pkg=package) for name in EXPECTED_FILES}
+    expected = EXPECTED_FILES | (NOTEBOOK_FILES if answers["notebooks"] == "yes" else set())
+    assert project_files(project) == {name.format(pkg=package) for name in expected}
+    # and no folder is left empty (notebooks/ when its files are switched off)
+    folders = [p for p in project.rglob("*") if p.is_dir() and ".git" not in p.parts]
+    assert [str(f.relative_to(project)) for f in folders if not any(f.iterdir())] == []
 
 
 def test_no_template_syntax_is_left(rendered: tuple[dict[str, str], Path]) -> None:
@@ -149,7 +168,7 @@ def test_structured_files_parse(rendered: tuple[dict[str, str], Path]) -> None:
             assert yaml.safe_load(path.read_text()) is not None, name
         elif path.suffix == ".toml":
             tomllib.loads(path.read_text())
-        elif path.suffix == ".json":
+        elif path.suffix in {".json", ".ipynb"}:
             json.loads(path.read_text())
     parser = configparser.ConfigParser()
     parser.read_string((project / ".dvc" / "config").read_text())
