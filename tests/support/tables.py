@@ -89,6 +89,7 @@ class DatasetSchema(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = False
+        metadata = {"classification": "internal"}
 '''
 
 
@@ -241,6 +242,7 @@ class DatasetSchema(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = False
+        metadata = {"classification": "internal"}
 '''
 
 

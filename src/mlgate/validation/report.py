@@ -137,7 +137,7 @@ class Report:
             "datasets": self.datasets,
             "schema": self.schema,
             "baseline": self.baseline,
-            "privacy": self.privacy,
+            "privacy": self._privacy_document(),
             "tolerances": self.tolerances,
             "checks": [check.to_dict() for check in self.checks],
         }
@@ -237,6 +237,13 @@ class Report:
         lines.append(markdown_table(("Layer", "Passed", "Failed"), layer_rows).rstrip("\n"))
         lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
+
+    def _privacy_document(self) -> dict[str, Any] | None:
+        """The privacy section with its own verdict (any privacy check failed or not)."""
+        if self.privacy is None:
+            return None
+        failed = [c for c in self.checks if c.layer == "privacy" and not c.passed]
+        return {**self.privacy, "verdict": "fail" if failed else "pass", "failed": len(failed)}
 
     def _privacy_markdown(self) -> list[str]:
         """The privacy section: who is what, what was treated, what the scan found."""
