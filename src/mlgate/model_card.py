@@ -36,7 +36,7 @@ TAG_MODEL_CARD = "mlgate.model_card"
 """Registry version tag: where the full card is (``runs:/<run_id>/model_card.md``)."""
 DESCRIPTION_LIMIT = 5000
 """MLflow stores a version description in a 5,000-character column."""
-VERSION_LINE = "**Version**: "
+VERSION_LINE = "- **Version**: "
 """The card's line that names the registry version; rewritten when the version is made."""
 
 _REPRODUCE_LINE = "- reproduce: `mlgate reproduce "
@@ -177,15 +177,14 @@ def render(facts: Mapping[str, Any]) -> str:
             if version
             else f"not registered yet (candidate of run {facts.get('run_id') or 'unknown'})"
         )
-        + "  "
     )
-    lines.append(f"**Owner**: {facts.get('owner') or _UNSET}  ")
-    lines.append(f"**Intended use**: {facts.get('intended_use') or _UNSET}  ")
+    lines.append(f"- **Owner**: {facts.get('owner') or _UNSET}")
+    lines.append(f"- **Intended use**: {facts.get('intended_use') or _UNSET}")
     task = facts.get("task") or "unknown"
-    lines.append(f"**Task**: {task}  ")
+    lines.append(f"- **Task**: {task}")
     verdict = facts.get("verdict") or "not benchmarked"
     summary = facts.get("summary")
-    lines.append(f"**Benchmark verdict**: {verdict}" + (f" ({summary})" if summary else ""))
+    lines.append(f"- **Benchmark verdict**: {verdict}" + (f" ({summary})" if summary else ""))
     lines += ["", "## Training", ""]
     lines.append(f"- run: `{facts.get('run_id') or 'unknown'}` ({facts.get('model_uri') or ''})")
     commit = facts.get("git_commit") or "unknown"
@@ -305,7 +304,7 @@ def with_version(card: str, name: str, version: str, registered: str) -> str:
     lines = card.splitlines()
     for index, line in enumerate(lines):
         if line.startswith(VERSION_LINE):
-            lines[index] = f"{VERSION_LINE}{name} v{version} (registered {registered})  "
+            lines[index] = f"{VERSION_LINE}{name} v{version} (registered {registered})"
         if line.startswith(_REPRODUCE_LINE):
             lines[index] = f"{_REPRODUCE_LINE}models:/{name}/{version}`"
     return "\n".join(lines) + "\n"

@@ -134,6 +134,15 @@ def test_with_version_names_the_registered_version_and_its_reproduce_command():
     assert "not registered yet" not in named
 
 
+def test_the_card_passes_the_projects_whitespace_hooks():
+    """A committed card must survive trailing-whitespace and end-of-file fixers unchanged."""
+    card = model_card.render(facts(model_name="churn", intended_use="Rank.\n"))
+    named = model_card.with_version(card, "churn", "4", "2026-11-26T10:00:00Z")
+    for text in (card, named):
+        assert text.endswith("\n") and not text.endswith("\n\n")
+        assert [line for line in text.splitlines() if line != line.rstrip()] == []
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [

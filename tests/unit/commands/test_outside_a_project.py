@@ -65,8 +65,11 @@ def test_every_command_writes_its_reports_under_reports(
     expected = {
         "profile": ["reports/profile.json"],
         "validate": ["reports/validation.json", "reports/validation.md"],
-        "benchmark (stump)": ["reports/benchmark.json", "reports/benchmark.md",
-                              "reports/model_card.md"],
+        "benchmark (stump)": [
+            "reports/benchmark.json",
+            "reports/benchmark.md",
+            "reports/model_card.md",
+        ],
         "promote (stump)": ["reports/promotion.json", "reports/promotion.md"],
         "benchmark (strong)": [],  # the same three files, rewritten
         "promote (strong)": [],
