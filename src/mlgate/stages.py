@@ -52,9 +52,12 @@ def log_training_run(
     from mlgate.registry import connect, service_errors
     from mlgate.settings import display_path, tracking_uri
     from mlgate.skops_types import trusted_types
+    from mlgate.sqlite_store import prepare
     from mlgate.tracking import lineage_tags, mlgate_requirement
 
-    registry = connect(tracking_uri(settings))
+    uri = tracking_uri(settings)
+    prepare(uri)  # a new local sqlite store is made quickly (mlgate.sqlite_store)
+    registry = connect(uri)
     data_path = Path(data_path or settings.train_data)
     profile = profile or settings.profile
     features = frame.drop(columns=[target])
