@@ -148,6 +148,10 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _python_path() -> list[str]:
+    return [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+
+
 @pytest.fixture
 def stages(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLGATE_", "DVC_"))}
@@ -158,7 +162,8 @@ def stages(tmp_path: Path):
             warm.DIR_ENV: str(tmp_path / "run"),
             warm.PRELOAD_ENV: f"decimal,{PRELOADED}",
             warm.IDLE_ENV: "60",
-            "PYTHONPATH": os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])]),
+            # absolute: a server (started in /) shares only an identical sys.path
+            "PYTHONPATH": os.pathsep.join([src, *map(os.path.abspath, _python_path())]),
         }
     )
     made = Stages(tmp_path, env)
@@ -244,18 +249,21 @@ def test_a_stage_that_goes_away_takes_its_child_with_it(stages) -> None:
     assert not _alive(child)
 
 
-def test_warm_processes_are_used_inside_dvc_stages_and_when_asked_only(stages) -> None:
-    stages.run()
-    stages.wait_for_server()
+def test_outside_dvc_stages_a_running_server_is_used_but_none_is_started(stages) -> None:
     plain = {k: v for k, v in stages.env.items() if k != "MLGATE_WARM"}
 
-    off, off_report, _ = stages.run(env={**stages.env, "MLGATE_WARM": "0"})
-    outside, outside_report, _ = stages.run(env=plain)
-    in_dvc, dvc_report, _ = stages.run(env={**plain, "DVC_STAGE": "train"})
+    alone, alone_report, _ = stages.run(env=plain)
+    time.sleep(0.5)
+    assert alone_report["pid"] == alone.pid and stages.server_pids() == []
 
+    in_dvc, dvc_report, _ = stages.run(env={**plain, "DVC_STAGE": "train"})  # starts one
+    server = stages.wait_for_server()
+    after, after_report, _ = stages.run(env=plain)
+    off, off_report, _ = stages.run(env={**stages.env, "MLGATE_WARM": "0"})
+
+    assert dvc_report["pid"] == in_dvc.pid, "the first stage runs itself"
+    assert after_report["pid"] != after.pid and after_report["ppid"] == server
     assert off_report["pid"] == off.pid
-    assert outside_report["pid"] == outside.pid
-    assert dvc_report["pid"] != in_dvc.pid
 
 
 def test_an_unsafe_runtime_folder_means_no_server(stages) -> None:
@@ -339,8 +347,8 @@ def test_identity_covers_interpreter_packages_and_import_time_environment(tmp_pa
 
 
 def test_wanted() -> None:
-    assert not warm.wanted({})
-    assert warm.wanted({"DVC_STAGE": "train"})
-    assert not warm.wanted({"DVC_STAGE": "train", "MLGATE_WARM": "0"})
-    assert not warm.wanted({"DVC_STAGE": "train", "MLGATE_WARM": "off"})
-    assert warm.wanted({"MLGATE_WARM": "1"})
+    assert warm.wanted({}) == warm.USE
+    assert warm.wanted({"DVC_STAGE": "train"}) == warm.START
+    assert warm.wanted({"MLGATE_WARM": "1"}) == warm.START
+    assert warm.wanted({"DVC_STAGE": "train", "MLGATE_WARM": "0"}) is None
+    assert warm.wanted({"MLGATE_WARM": "off"}) is None

@@ -27,9 +27,9 @@ def run(args: argparse.Namespace) -> int:
     from mlgate import warm
     from mlgate.warm.client import server_running
 
-    folder = warm.runtime_folder(os.environ)
+    folder = warm.runtime_folder(os.environ, create=False)
     if folder is None:
-        print("warm: no private runtime folder: stages run in their own processes")
+        print("warm: no server running")
         return 0
     mine = warm.identity(os.environ)
     servers = []

@@ -11,13 +11,15 @@ it, forwards signals (Ctrl-C) to it, and exits with its code. DVC still runs one
 stage, so each stage keeps its dependencies, outputs and cache.
 
 The first stage that finds no server starts one in the background and runs itself as before;
-the next stages use it once it is ready. A server stops after ``MLGATE_WARM_IDLE`` seconds
+the next stages use it once it is ready. Outside DVC stages an ``mlgate`` command uses a server
+that is already running (after ``dvc repro``, or in a CI job after the pipeline's steps) but
+never starts one. A server stops after ``MLGATE_WARM_IDLE`` seconds
 without work (default 900), when its environment changes or disappears, or on
 ``mlgate warm stop``. Anything unusual (no server and none starting, an unsafe runtime folder,
 a platform without Unix sockets or pidfds) means the stage simply runs in its own process.
 
-``MLGATE_WARM``: unset, warm processes are used inside DVC stages only; ``0``/``off`` never;
-``1``/``on`` for every ``mlgate`` command (the benchmarks and tests use this).
+``MLGATE_WARM``: unset, as above; ``0``/``off``: never; ``1``/``on``: every ``mlgate``
+command may start a server, as a DVC stage does.
 
 A server serves only processes whose interpreter, interpreter flags, installed packages
 (the modification times of the ``sys.path`` folders) and import-relevant environment variables
@@ -84,14 +86,25 @@ _OFF = {"0", "off", "false", "no"}
 _ON = {"1", "on", "true", "yes"}
 
 
-def wanted(environ: dict[str, str] | os._Environ[str]) -> bool:
-    """Whether this command should run in a warm process (see the module docstring)."""
+START = "start"
+"""Use this environment's server, starting one when there is none."""
+USE = "use"
+"""Use this environment's server when one is running; never start one."""
+
+
+def wanted(environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """How this command may use a warm process: :data:`START`, :data:`USE` or None (never).
+
+    Inside a DVC stage, or with ``MLGATE_WARM=1``: start. Otherwise (a command typed after
+    ``dvc repro``, a CI step after the pipeline's): use a server that is already up. With
+    ``MLGATE_WARM=0``: never.
+    """
     mode = environ.get(MODE_ENV, "").strip().lower()
     if mode in _OFF:
-        return False
-    if mode in _ON:
-        return True
-    return bool(environ.get("DVC_STAGE"))
+        return None
+    if mode in _ON or environ.get("DVC_STAGE"):
+        return START
+    return USE
 
 
 def supported() -> bool:
@@ -171,12 +184,13 @@ class Place:
         return self.folder / f"{self.key}.log"
 
 
-def runtime_folder(environ: dict[str, str] | os._Environ[str]) -> Path | None:
+def runtime_folder(environ: dict[str, str] | os._Environ[str], create: bool = True) -> Path | None:
     """The private folder for sockets and locks (``MLGATE_WARM_DIR``, else
-    ``$XDG_RUNTIME_DIR/mlgate-warm``, else ``<tmp>/mlgate-warm-<uid>``), created when missing.
+    ``$XDG_RUNTIME_DIR/mlgate-warm``, else ``<tmp>/mlgate-warm-<uid>``), created when missing
+    unless ``create`` is false.
 
-    None when it is not a folder owned by this user and closed to everyone else: another user
-    could then put a socket of their own in our way.
+    None when it is missing (and not created), or not a folder owned by this user and closed to
+    everyone else: another user could then put a socket of their own in our way.
     """
     if environ.get(DIR_ENV):
         folder = Path(environ[DIR_ENV])
@@ -186,7 +200,8 @@ def runtime_folder(environ: dict[str, str] | os._Environ[str]) -> Path | None:
         tmp = environ.get("TMPDIR") or "/tmp"
         folder = Path(tmp) / f"mlgate-warm-{os.getuid()}"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)
     except OSError:
         return None
@@ -197,9 +212,9 @@ def runtime_folder(environ: dict[str, str] | os._Environ[str]) -> Path | None:
     return folder
 
 
-def place(environ: dict[str, str] | os._Environ[str]) -> Place | None:
+def place(environ: dict[str, str] | os._Environ[str], create: bool = True) -> Place | None:
     """The server place for this process's identity, or None without a safe folder."""
-    folder = runtime_folder(environ)
+    folder = runtime_folder(environ, create)
     if folder is None:
         return None
     return Place(folder, identity(environ))

@@ -31,14 +31,13 @@ FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUI
 
 def delegate(argv: Sequence[str]) -> int | None:
     """Run ``mlgate ARGV`` in a warm child; its exit code, or None to run it here."""
-    if not warm.wanted(os.environ) or not warm.supported():
+    mode = warm.wanted(os.environ)
+    if mode is None or not warm.supported() or not _standard_streams_open():
         return None
-    if not _standard_streams_open():
-        return None
-    where = warm.place(os.environ)
+    where = warm.place(os.environ, create=mode == warm.START)
     if where is None:
         return None
-    sock = connect(where)
+    sock = connect(where) if mode == warm.START else _try_connect(where)
     if sock is None:
         return None
     with sock:
