@@ -32,9 +32,11 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole suite: unit, template, end-to-end and workflow tests."""
+    """The whole suite: unit, template, end-to-end and workflow tests, on one worker per core
+    (the tests of one generated project stay on one worker; ``-- -n 0`` runs in one process)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *(session.posargs or ["-q"]))
+    parallel = ["-n", "auto", "--dist", "loadgroup"]
+    session.run("pytest", *parallel, *(session.posargs or ["-q", "--durations=15"]))
 
 
 @nox.session(python=PYTHON)

@@ -2,13 +2,18 @@
 
 Builds a small project-like folder in build/bench/promote (breast cancer, an 80/20 split, a
 RandomForest logged to a sqlite MLflow, a run record), then times, each as a new process the
-way CI runs them:
+way CI runs them, and alternating between them so that the machine's load moves all alike:
 
 * baseline: "evaluate alone": load the pickled model, read the test split, score it;
 * bootstrap: ``mlgate benchmark`` + ``mlgate promote`` with no champion yet;
 * against champion: the same with a champion to load and score as well.
 
-Prints each as a ratio to the baseline and writes build/bench/promote.json.
+Each is timed twice: in processes of their own (``MLGATE_WARM=0``: every process imports
+pandas, scikit-learn, skops and MLflow, as a CI job that runs nothing else does) and in warm
+children of an mlgate warm server that is already up (as after ``dvc repro``, or in a CI job
+after the pipeline's steps; the baseline then runs as ``mlgate run evaluate_alone``). Prints
+each as a ratio to the baseline of its kind, plus the warm gates against the cold baseline,
+and writes build/bench/promote.json.
 
     python benchmarks/bench_promote.py [--repeats 3]
 """
@@ -129,9 +134,16 @@ def build_project() -> None:
     (PROJECT / "reports/train.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
 
 
-def timed(commands: list[list[str]], *, ok_codes: tuple[int, ...] = (0,)) -> float:
+def timed(
+    commands: list[list[str]], *, warm: bool = False, ok_codes: tuple[int, ...] = (0,)
+) -> float:
     """Wall time of running ``commands`` one after the other in the project folder."""
-    env = dict(os.environ, MLFLOW_DISABLE_TELEMETRY="true")
+    env = dict(
+        os.environ,
+        MLFLOW_DISABLE_TELEMETRY="true",
+        MLGATE_WARM="1" if warm else "0",
+        MLGATE_WARM_DIR=str(OUT / "promote-warm"),
+    )
     env.pop("MLFLOW_TRACKING_URI", None)
     start = time.perf_counter()
     for command in commands:
@@ -150,44 +162,100 @@ def reset_registry() -> None:
         client.delete_registered_model(MODEL_NAME)
 
 
+def start_warm_server(python: str) -> None:
+    """Start this environment's warm server (the first warm command starts it) and wait."""
+    timed([[python, "-m", "mlgate", "version"]], warm=True)
+    deadline = time.monotonic() + 120
+    while not list((OUT / "promote-warm").glob("*.sock")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    timed([[python, "-m", "mlgate", "version"]], warm=True)
+
+
+def stop_warm_server(python: str) -> None:
+    timed([[python, "-m", "mlgate", "warm", "stop"]], warm=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    # A server started in / shares only an identical sys.path: make PYTHONPATH absolute.
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, paths))
     build_project()
     python = sys.executable
-    evaluate = [[python, "-c", EVALUATE_ALONE, "model.pkl", "data/test.parquet"]]
+    (PROJECT / "evaluate_alone.py").write_text(EVALUATE_ALONE, encoding="utf-8")
+    evaluate = [[python, "evaluate_alone.py", "model.pkl", "data/test.parquet"]]
+    evaluate_warm = [
+        [python, "-m", "mlgate", "run", "evaluate_alone", "model.pkl", "data/test.parquet"]
+    ]
     gate = [[python, "-m", "mlgate", "benchmark"], [python, "-m", "mlgate", "promote"]]
+    start_warm_server(python)
 
-    baseline, bootstrap, against = [], [], []
+    samples: dict[str, list[float]] = {
+        key: []
+        for key in (
+            "evaluate_alone",
+            "evaluate_alone_warm",
+            "bootstrap",
+            "with_champion",
+            "bootstrap_warm",
+            "with_champion_warm",
+        )
+    }
     for _ in range(args.repeats):
-        baseline.append(timed(evaluate))
+        samples["evaluate_alone"].append(timed(evaluate))
+        samples["evaluate_alone_warm"].append(timed(evaluate_warm, warm=True))
         reset_registry()
-        bootstrap.append(timed(gate))
-        against.append(timed(gate))  # the first round made a champion to compare with
+        samples["bootstrap"].append(timed(gate))
+        samples["with_champion"].append(timed(gate))  # the bootstrap made a champion
+        reset_registry()
+        samples["bootstrap_warm"].append(timed(gate, warm=True))
+        samples["with_champion_warm"].append(timed(gate, warm=True))
+    stop_warm_server(python)
     report = json.loads((PROJECT / "reports/benchmark.json").read_text(encoding="utf-8"))
+    medians = {key: statistics.median(values) for key, values in samples.items()}
+    cold, warm = medians["evaluate_alone"], medians["evaluate_alone_warm"]
+    ratios = {
+        "bootstrap": medians["bootstrap"] / cold,
+        "with_champion": medians["with_champion"] / cold,
+        "bootstrap_warm": medians["bootstrap_warm"] / warm,
+        "with_champion_warm": medians["with_champion_warm"] / warm,
+        "bootstrap_warm_to_cold_evaluate": medians["bootstrap_warm"] / cold,
+        "with_champion_warm_to_cold_evaluate": medians["with_champion_warm"] / cold,
+    }
     result = {
         "repeats": args.repeats,
         "test_rows": report["data"]["rows"],
-        "evaluate_alone_s": statistics.median(baseline),
-        "benchmark_promote_bootstrap_s": statistics.median(bootstrap),
-        "benchmark_promote_with_champion_s": statistics.median(against),
+        "medians_s": medians,
+        "ratios": ratios,
+        "samples_s": samples,
+        "latency_calls": report["candidate"].get("latency_calls"),
         "candidate_metrics": report["candidate"]["metrics"],
         "verdict": report["verdict"],
+        "load_average": os.getloadavg(),
+        # the keys of earlier versions of this benchmark
+        "evaluate_alone_s": cold,
+        "benchmark_promote_bootstrap_s": medians["bootstrap"],
+        "benchmark_promote_with_champion_s": medians["with_champion"],
+        "ratio_bootstrap": ratios["bootstrap"],
+        "ratio_with_champion": ratios["with_champion"],
     }
-    base = result["evaluate_alone_s"]
-    result["ratio_bootstrap"] = result["benchmark_promote_bootstrap_s"] / base
-    result["ratio_with_champion"] = result["benchmark_promote_with_champion_s"] / base
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "promote.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"evaluate alone (baseline)             {base:6.2f} s   1.00x")
-    for label, key in (
-        ("benchmark + promote, bootstrap", "bootstrap"),
-        ("benchmark + promote, with champion", "with_champion"),
-    ):
-        seconds = result[f"benchmark_promote_{key}_s"]
-        print(f"{label:<37} {seconds:6.2f} s  {result[f'ratio_{key}']:5.2f}x")
+    print("processes of their own (MLGATE_WARM=0)")
+    print(f"  evaluate alone (baseline)             {cold:6.2f} s   1.00x")
+    for label, key in (("bootstrap", "bootstrap"), ("with champion", "with_champion")):
+        print(f"  benchmark + promote, {label:<16} {medians[key]:6.2f} s  {ratios[key]:5.2f}x")
+    print("warm children of a running server")
+    print(f"  evaluate alone (baseline)             {warm:6.2f} s   1.00x")
+    for label, key in (("bootstrap", "bootstrap_warm"), ("with champion", "with_champion_warm")):
+        print(
+            f"  benchmark + promote, {label:<16} {medians[key]:6.2f} s  {ratios[key]:5.2f}x"
+            f"   ({ratios[key + '_to_cold_evaluate']:.2f}x the evaluate process)"
+        )
     print(f"wrote {OUT / 'promote.json'}")
     return 0
 

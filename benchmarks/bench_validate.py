@@ -1,12 +1,13 @@
-"""Speed and memory of ``mlgate validate`` on 1,000,000 rows x 20 columns of Parquet.
+"""Speed and memory of ``mlgate validate`` on 1,000,000 and 4,000,000 rows x 20 columns.
 
-Generates the table (18 float features, a categorical column, a 0/1 label) into build/bench/,
-profiles it once, then times, in the same run, ``pandas.read_parquet`` of the file (the
-baseline) and ``validate`` with a pandera schema and every baseline check. Prints the ratio
-validate / read (target: at most 2) and the peak resident memory of a fresh process that reads
-and validates, and writes the numbers to build/bench/validate.json.
+For each size, generates the table (18 float features, a categorical column, a 0/1 label) into
+build/bench/, profiles it once, then times, in the same run and alternating, ``pandas.read_parquet``
+of the file (the baseline) and ``validate`` with a pandera schema and every baseline check.
+Prints the ratio validate / read (target: at most 2), how each scales per row from the first
+size to the next (1.00 = linear), and the peak resident memory of a fresh process that reads
+and validates against its memory right after the read, and writes build/bench/validate.json.
 
-    python benchmarks/bench_validate.py [--rows N] [--repeats K]
+    python benchmarks/bench_validate.py [--rows N [N ...]] [--repeats K]
 """
 
 from __future__ import annotations
@@ -70,16 +71,8 @@ def child(path: Path, profile_path: Path) -> None:
     print(json.dumps({"after_read_mib": after_read, "peak_mib": peak, "passed": report.passed}))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--child", nargs=2, metavar=("DATA", "PROFILE"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
-        return 0
-
+def measure(rows: int, repeats: int) -> dict:
+    """Read and validate ``rows`` rows, alternating, ``repeats`` times; then the memory."""
     import pandas as pd
 
     from mlgate.profiling import build_profile
@@ -87,20 +80,20 @@ def main() -> int:
     from mlgate.validation import validate
 
     OUT.mkdir(parents=True, exist_ok=True)
-    data = OUT / f"validate_{args.rows}.parquet"
+    data = OUT / f"validate_{rows}.parquet"
     if not data.exists():
-        make_table(data, args.rows)
+        make_table(data, rows)
     frame = pd.read_parquet(data)
     start = time.perf_counter()
     profile = build_profile(frame, target="target")
     profile_seconds = time.perf_counter() - start
-    profile_path = write_json(OUT / "validate_profile.json", profile)
+    profile_path = write_json(OUT / f"validate_profile_{rows}.json", profile)
     schema = make_schema()
     validate(frame.head(1000), schema=schema, baseline=profile)  # warm imports and caches
 
     reads, validations = [], []
     report = None
-    for _ in range(args.repeats):
+    for _ in range(repeats):
         del frame
         start = time.perf_counter()
         frame = pd.read_parquet(data)
@@ -109,6 +102,8 @@ def main() -> int:
         report = validate(frame, schema=schema, baseline=profile)
         validations.append(time.perf_counter() - start)
     read, valid = min(reads), min(validations)
+    columns = int(frame.shape[1])
+    del frame
 
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     done = subprocess.run(
@@ -117,9 +112,9 @@ def main() -> int:
     )  # fmt: skip
     memory = json.loads(done.stdout.strip().splitlines()[-1])
     counts = report.counts()
-    results = {
-        "rows": args.rows,
-        "columns": int(frame.shape[1]),
+    return {
+        "rows": rows,
+        "columns": columns,
         "file_mib": data.stat().st_size / 2**20,
         "read_s": read,
         "validate_s": valid,
@@ -130,23 +125,53 @@ def main() -> int:
         "passed": report.passed,
         "peak_rss_mib": memory["peak_mib"],
         "rss_after_read_mib": memory["after_read_mib"],
-        "repeats": args.repeats,
+        "peak_over_read_mib": memory["peak_mib"] - memory["after_read_mib"],
+        "repeats": repeats,
         "read_runs_s": reads,
         "validate_runs_s": validations,
     }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 4_000_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child", nargs=2, metavar=("DATA", "PROFILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), Path(args.child[1]))
+        return 0
+
+    from mlgate.reporting import write_json
+
+    load_before = os.getloadavg()
+    sizes = [measure(rows, args.repeats) for rows in args.rows]
+    first = sizes[0]
+    results = {**first, "sizes": sizes, "load_average": [load_before, os.getloadavg()]}
+    for size in sizes[1:]:
+        scale = size["rows"] / first["rows"]
+        size["validate_scaling"] = size["validate_s"] / first["validate_s"] / scale
+        size["read_scaling"] = size["read_s"] / first["read_s"] / scale
     write_json(OUT / "validate.json", results)
-    print(
-        f"validate on {args.rows:,} rows x {frame.shape[1]} columns "
-        f"({results['file_mib']:.0f} MiB Parquet)"
-    )
-    print(f"  read_parquet      {read:7.3f} s  (best of {args.repeats})")
-    print(f"  validate          {valid:7.3f} s  ({counts['checks']} checks, schema + baseline)")
-    print(f"  ratio             {valid / read:7.2f} x read   (target <= 2.0)")
-    print(f"  profile (once)    {profile_seconds:7.3f} s")
-    print(
-        f"  peak RSS          {memory['peak_mib']:7.0f} MiB  "
-        f"(after read: {memory['after_read_mib']:.0f} MiB)"
-    )
+    for size in sizes:
+        print(
+            f"validate on {size['rows']:,} rows x {size['columns']} columns "
+            f"({size['file_mib']:.0f} MiB Parquet), best of {args.repeats}"
+        )
+        print(f"  read_parquet      {size['read_s']:7.3f} s")
+        print(f"  validate          {size['validate_s']:7.3f} s  ({size['checks']} checks)")
+        print(f"  ratio             {size['ratio_validate_to_read']:7.2f} x read   (target <= 2.0)")
+        print(f"  profile (once)    {size['profile_s']:7.3f} s")
+        print(
+            f"  peak RSS          {size['peak_rss_mib']:7.0f} MiB  (after read: "
+            f"{size['rss_after_read_mib']:.0f} MiB; validating adds "
+            f"{size['peak_over_read_mib']:.0f} MiB)"
+        )
+        if "validate_scaling" in size:
+            print(
+                f"  per row vs {first['rows']:,} rows: validate {size['validate_scaling']:.2f}x, "
+                f"read {size['read_scaling']:.2f}x   (1.00 = linear)"
+            )
     print(f"  wrote {OUT / 'validate.json'}")
     return 0
 

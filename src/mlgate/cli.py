@@ -92,6 +92,13 @@ def finish(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:
+        # From the command line: inside a DVC stage, a warm process may run it (mlgate.warm).
+        from mlgate.warm.client import delegate
+
+        code = delegate(sys.argv[1:])
+        if code is not None:
+            return code
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

@@ -47,15 +47,18 @@ def log_training_run(
     (default: ``[tool.mlgate] profile``, recorded when the file exists).
     """
     import mlflow
-    import skops.io
     from mlflow.models import infer_signature
 
     from mlgate.baseline import log_profile
     from mlgate.registry import connect, service_errors
     from mlgate.settings import display_path, tracking_uri
+    from mlgate.skops_types import trusted_types
+    from mlgate.sqlite_store import prepare
     from mlgate.tracking import PARAMS_ARTIFACT, lineage_tags, mlgate_requirement
 
-    registry = connect(tracking_uri(settings))
+    uri = tracking_uri(settings)
+    prepare(uri)  # a new local sqlite store is made quickly (mlgate.sqlite_store)
+    registry = connect(uri)
     data_path = Path(data_path or settings.train_data)
     profile = profile or settings.profile
     features = frame.drop(columns=[target])
@@ -84,7 +87,7 @@ def log_training_run(
                 pip_requirements=[mlgate_requirement(), *PIP_REQUIREMENTS],
                 # skops loads only the types listed as trusted: this run built the model
                 # itself, so the types it contains are the ones to trust.
-                skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(model)),
+                skops_trusted_types=trusted_types(model),
             )
     return {
         "run_id": run.info.run_id,

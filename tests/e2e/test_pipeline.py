@@ -15,7 +15,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.support.project import install, project_client, project_env, render, run, run_checked
+from tests.support.project import (
+    install,
+    one_worker_each,
+    project_client,
+    project_env,
+    render,
+    run,
+    run_checked,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +59,7 @@ class Project:
         return run_checked(command, cwd=self.path, env=self.env)
 
 
-@pytest.fixture(scope="module", params=sorted(TASKS))
+@pytest.fixture(scope="module", params=one_worker_each("e2e-pipeline", sorted(TASKS)))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
     task = request.param
     path = render(tmp_path_factory.mktemp(f"e2e-{task}"), task=task, **TASKS[task])

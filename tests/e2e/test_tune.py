@@ -14,12 +14,22 @@ import pytest
 import yaml
 
 from tests.e2e.test_pipeline import stages_run
-from tests.support.project import install, project_client, project_env, render, run, run_checked
+from tests.support.project import (
+    install,
+    one_worker_each,
+    project_client,
+    project_env,
+    render,
+    run,
+    run_checked,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module", params=["classification", "regression"])
+@pytest.fixture(
+    scope="module", params=one_worker_each("e2e-tune", ["classification", "regression"])
+)
 def tuned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = render(
         tmp_path_factory.mktemp(f"tune-{request.param}"),

@@ -212,8 +212,13 @@ class ServerBackend:
 
 @pytest.fixture
 def sqlite_tracking(tmp_path: Path) -> str:
-    """A fresh sqlite tracking and registry URI in the test's temporary folder."""
-    return f"sqlite:///{tmp_path / 'mlflow.db'}"
+    """A fresh sqlite tracking and registry URI in the test's temporary folder, its store
+    created as a project's first train stage creates it (mlgate.sqlite_store)."""
+    from mlgate.sqlite_store import prepare
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    prepare(uri)
+    return uri
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,14 @@ MLGATE_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = MLGATE_ROOT / "{{cookiecutter.project_slug}}"
 
 
+def one_worker_each(prefix: str, names: Sequence[str]) -> list:
+    """Fixture params whose tests run on one pytest-xdist worker per param (``--dist
+    loadgroup``): each generated project is made once, and two projects can use two workers."""
+    import pytest
+
+    return [pytest.param(name, marks=pytest.mark.xdist_group(f"{prefix}-{name}")) for name in names]
+
+
 def render(output_dir: Path, **answers: str) -> Path:
     """Render the template with its defaults plus ``answers``; returns the project folder."""
     return Path(
@@ -102,6 +110,9 @@ def project_env(project: Path, extra: Mapping[str, str] | None = None) -> dict[s
     )
     # Let each stage process cache its bytecode: the pipeline starts many processes.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # Each project's pipeline starts a warm server (mlgate.warm) for its venv; a test run
+    # makes dozens of projects, so theirs stop after two idle minutes rather than fifteen.
+    env.setdefault("MLGATE_WARM_IDLE", "120")
     if extra:
         env.update(extra)
     return env

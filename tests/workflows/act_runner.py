@@ -92,6 +92,8 @@ def _environment(artifacts: Path) -> dict[str, str]:
         and key not in ("GH_TOKEN", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "CI")
     }
     env["MLGATE_STANDIN_ARTIFACTS"] = str(artifacts)
+    # The warm servers a workflow's pipeline starts (mlgate.warm) stop after two idle minutes.
+    env.setdefault("MLGATE_WARM_IDLE", "120")
     # uv must be reachable by the stand-in for setup-uv: the one beside this interpreter first.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

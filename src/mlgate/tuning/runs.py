@@ -45,7 +45,9 @@ def log_search(
     from mlflow.entities import Metric, Param
 
     from mlgate.registry import connect, service_errors
+    from mlgate.sqlite_store import prepare
 
+    prepare(tracking_uri)  # a new local sqlite store is made quickly
     registry = connect(tracking_uri)
     client = registry.client
     now = int(time.time() * 1000)

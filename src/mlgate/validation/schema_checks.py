@@ -33,6 +33,27 @@ def schema_check_names(schema: Any) -> list[tuple[str | None, str]]:
     return names
 
 
+def changes_data(schema: Any) -> bool:
+    """Whether validating with ``schema`` may change the frame (pandera then works on a copy)."""
+    if (
+        schema.coerce
+        or schema.parsers
+        or schema.strict == "filter"
+        or getattr(schema, "add_missing_columns", False)
+        or getattr(schema, "drop_invalid_rows", False)
+    ):
+        return True
+    components = [*schema.columns.values(), *([schema.index] if schema.index is not None else [])]
+    indexes = getattr(schema.index, "indexes", None) or []  # a MultiIndex's levels
+    return any(
+        getattr(c, "coerce", False)
+        or getattr(c, "parsers", None)
+        or getattr(c, "default", None) is not None
+        or getattr(c, "drop_invalid_rows", False)
+        for c in [*components, *indexes]
+    )
+
+
 def _check_name(check: Any) -> str:
     return check.error or check.name or "check"
 
@@ -43,7 +64,10 @@ def run_schema(schema: Any, df: Any, dataset: str, samples: int) -> list[CheckRe
 
     failures: dict[tuple[str | None, str], dict[str, Any]] = {}
     try:
-        schema.validate(df, lazy=True)
+        # pandera copies the whole frame first unless told it may work in place; a schema that
+        # changes nothing (no coercion, parsers, defaults, added or dropped columns or rows)
+        # only reads it, so the copy (as large as the data) is spared.
+        schema.validate(df, lazy=True, inplace=not changes_data(schema))
     except pa.errors.SchemaErrors as error:
         failures = _group_failures(error.failure_cases, schema, samples)
     except pa.errors.SchemaError as error:  # raised for problems that stop lazy validation

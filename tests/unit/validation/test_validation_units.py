@@ -193,3 +193,70 @@ def test_a_wide_table_keeps_its_strong_pairs_and_still_sees_one_break() -> None:
     pair_checks = [c for c in report.checks if c.check == "feature_correlation"]
     assert len(pair_checks) == len(strong)
     assert validate(base, baseline=profile).passed
+
+
+def _frame_and_copy() -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.DataFrame(
+        {"amount": [1.5, -2.0, None, 4.0], "plan": ["a", "b", "z", None], "n": ["1", "2", "x", "4"]}
+    )
+    return frame, frame.copy(deep=True)
+
+
+def test_a_schema_that_only_reads_validates_the_frame_in_place_and_leaves_it_as_it_was() -> None:
+    from mlgate.validation.schema_checks import changes_data, run_schema
+
+    # given a schema that checks types, ranges, categories and missing values only
+    schema = pa.DataFrameSchema(
+        {
+            "amount": pa.Column(float, pa.Check.ge(0), nullable=False),
+            "plan": pa.Column(str, pa.Check.isin(["a", "b"]), nullable=False),
+            "n": pa.Column(int),
+        }
+    )
+    frame, before = _frame_and_copy()
+
+    results = run_schema(schema, frame, "data", samples=5)
+
+    # then it is read in place, every failure is found, and the frame is untouched
+    assert not changes_data(schema)
+    failed = {(r.column, r.check) for r in results if not r.passed}
+    assert {("amount", "greater_than_or_equal_to(0)"), ("plan", "isin(['a', 'b'])")} <= failed
+    assert {("amount", "not_nullable"), ("n", "dtype")} <= failed
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        pa.DataFrameSchema({"amount": pa.Column(str, coerce=True, nullable=True)}),
+        pa.DataFrameSchema({"amount": pa.Column(str, nullable=True)}, coerce=True),
+        pa.DataFrameSchema({"amount": pa.Column(float, nullable=True, default=0.0)}),
+        pa.DataFrameSchema({"amount": pa.Column(float, nullable=True)}, strict="filter"),
+        pa.DataFrameSchema(
+            {"amount": pa.Column(float, nullable=True, parsers=pa.Parser(lambda s: s.fillna(0)))}
+        ),
+        pa.DataFrameSchema({"amount": pa.Column(float)}, drop_invalid_rows=True),
+        pa.DataFrameSchema(
+            {"amount": pa.Column(float, nullable=True)},
+            add_missing_columns=True,
+        ),
+    ],
+    ids=[
+        "column-coerce",
+        "schema-coerce",
+        "default",
+        "filter",
+        "parser",
+        "drop-invalid",
+        "add-missing",
+    ],
+)
+def test_a_schema_that_changes_data_works_on_a_copy(schema) -> None:
+    from mlgate.validation.schema_checks import changes_data, run_schema
+
+    frame, before = _frame_and_copy()
+
+    run_schema(schema, frame, "data", samples=5)
+
+    assert changes_data(schema)
+    pd.testing.assert_frame_equal(frame, before)

@@ -1,0 +1,354 @@
+"""Warm stage processes (mlgate.warm): a stage handed to the warm server behaves as if it ran in
+its own process (arguments, environment, folder, streams, exit code, signals), and anything
+unusual makes it run in its own process instead.
+
+Each test runs real ``python -m mlgate`` processes against a real server in a private runtime
+folder; the server preloads two small standard-library modules instead of the scientific stack,
+so that it starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from mlgate import warm
+
+PRELOADED = "fractions"
+
+STAGE = textwrap.dedent(
+    """
+    import json, os, sys
+    preloaded = {preloaded!r} in sys.modules
+    if len(sys.argv) > 1 and sys.argv[1] == "sleep":
+        open("pid", "w").write(str(os.getpid()))
+        print("ready", flush=True)
+        import time
+        time.sleep(60)
+    report = {{
+        "pid": os.getpid(),
+        "ppid": os.getppid(),
+        "cwd": os.getcwd(),
+        "argv": sys.argv[1:],
+        "value": os.environ.get("STAGE_VALUE"),
+        "stdin": sys.stdin.read(),
+        "preloaded": preloaded,
+        "version": {version!r},
+    }}
+    print(json.dumps(report))
+    print("to stderr", file=sys.stderr)
+    if len(sys.argv) > 1 and sys.argv[1] == "fail":
+        raise RuntimeError("the stage broke")
+    if len(sys.argv) > 1 and sys.argv[1] == "message":
+        sys.exit("stopped with a message")
+    if len(sys.argv) > 1:
+        raise SystemExit(int(sys.argv[1]))
+    """
+)
+
+
+class Stages:
+    """A folder with a stage module, a private runtime folder, and a way to run the stage."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.project = root / "project"
+        self.project.mkdir()
+        self.env = env
+        self.write_stage(version=1)
+
+    def write_stage(self, version: int) -> None:
+        source = STAGE.format(preloaded=PRELOADED, version=version)
+        (self.project / "stage_mod.py").write_text(source, encoding="utf-8")
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.env[warm.DIR_ENV])
+
+    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mlgate", "run", "stage_mod", *args],
+            cwd=self.project,
+            env=env or self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, *args: str, stdin: str = "", env: dict[str, str] | None = None):
+        process = self.start(*args, env=env)
+        out, err = process.communicate(stdin, timeout=60)
+        lines = [line for line in out.splitlines() if line.startswith("{")]
+        report = json.loads(lines[-1]) if lines else None
+        return process, report, err
+
+    def server_pids(self) -> list[int]:
+        pids = []
+        for state in self.folder.glob("*.json"):
+            pid = json.loads(state.read_text(encoding="utf-8"))["pid"]
+            if _alive(pid):
+                pids.append(pid)
+        return pids
+
+    def wait_for_server(self, exclude: tuple[int, ...] = (), timeout: float = 60) -> int:
+        """The pid of a server (not one of ``exclude``) once it accepts stages.
+
+        Servers are found by their state files: the identity that names them depends on the
+        stage process's interpreter and paths, which are not this test process's.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for state in self.folder.glob("*.json"):
+                try:
+                    info = json.loads(state.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if info["pid"] in exclude or not _alive(info["pid"]):
+                    continue
+                with socket.socket(socket.AF_UNIX) as probe:
+                    try:
+                        probe.connect(info["socket"])
+                    except OSError:
+                        continue
+                return info["pid"]
+            time.sleep(0.05)
+        logs = "\n".join(p.read_text() for p in self.folder.glob("*.log"))
+        raise AssertionError(f"no warm server came up within {timeout} s; logs:\n{logs}")
+
+    def stop_servers(self) -> None:
+        for pid in self.server_pids():
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while self.server_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie is not alive: its server has exited and waits to be reaped by its parent
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def _python_path() -> list[str]:
+    return [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+
+
+@pytest.fixture
+def stages(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLGATE_", "DVC_"))}
+    src = str(Path(warm.__file__).resolve().parents[2])
+    env.update(
+        {
+            "MLGATE_WARM": "1",
+            warm.DIR_ENV: str(tmp_path / "run"),
+            warm.PRELOAD_ENV: f"decimal,{PRELOADED}",
+            warm.IDLE_ENV: "60",
+            # absolute: a server (started in /) shares only an identical sys.path
+            "PYTHONPATH": os.pathsep.join([src, *map(os.path.abspath, _python_path())]),
+        }
+    )
+    made = Stages(tmp_path, env)
+    yield made
+    made.stop_servers()
+
+
+def test_the_first_stage_runs_itself_and_starts_a_server_that_runs_the_next(stages) -> None:
+    first, report, _ = stages.run()
+
+    assert first.returncode == 0
+    assert report["pid"] == first.pid, "no server yet: the stage ran in its own process"
+    server = stages.wait_for_server()
+
+    second, report, err = stages.run(
+        "0", stdin="rows on stdin\n", env={**stages.env, "STAGE_VALUE": "x"}
+    )
+
+    assert second.returncode == 0
+    assert report["pid"] != second.pid and report["ppid"] == server
+    assert report["preloaded"], "the server had imported what it preloads"
+    assert report["cwd"] == str(stages.project)
+    assert report["argv"] == ["0"]
+    assert report["value"] == "x", "the stage's own environment, not the server's"
+    assert report["stdin"] == "rows on stdin\n"
+    assert "to stderr" in err
+
+
+def test_exit_codes_and_errors_come_back_as_the_stage_s_own(stages) -> None:
+    stages.run()
+    stages.wait_for_server()
+
+    code, report, _ = stages.run("3")
+    failed, _, failed_err = stages.run("fail")
+    message, _, message_err = stages.run("message")
+
+    assert code.returncode == 3 and report["ppid"] != code.pid
+    assert failed.returncode == 1
+    assert "RuntimeError: the stage broke" in failed_err and "Traceback" in failed_err
+    assert message.returncode == 1 and "stopped with a message" in message_err
+
+
+def test_the_project_is_imported_fresh_for_every_stage(stages) -> None:
+    stages.run()
+    server = stages.wait_for_server()
+    _, before, _ = stages.run()
+
+    stages.write_stage(version=2)
+    _, after, _ = stages.run()
+
+    assert before["ppid"] == after["ppid"] == server
+    assert (before["version"], after["version"]) == (1, 2)
+
+
+def test_ctrl_c_reaches_the_stage(stages) -> None:
+    stages.run()
+    stages.wait_for_server()
+    process = stages.start("sleep")
+    assert process.stdout.readline().strip() == "ready"
+    child = int((stages.project / "pid").read_text())
+    assert child != process.pid
+
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+
+    assert process.returncode == 130 and "interrupted" in err
+    assert not _alive(child)
+
+
+def test_a_stage_that_goes_away_takes_its_child_with_it(stages) -> None:
+    stages.run()
+    stages.wait_for_server()
+    process = stages.start("sleep")
+    assert process.stdout.readline().strip() == "ready"
+    child = int((stages.project / "pid").read_text())
+
+    process.kill()
+    process.communicate(timeout=30)
+
+    deadline = time.monotonic() + 15
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_outside_dvc_stages_a_running_server_is_used_but_none_is_started(stages) -> None:
+    plain = {k: v for k, v in stages.env.items() if k != "MLGATE_WARM"}
+
+    alone, alone_report, _ = stages.run(env=plain)
+    time.sleep(0.5)
+    assert alone_report["pid"] == alone.pid and stages.server_pids() == []
+
+    in_dvc, dvc_report, _ = stages.run(env={**plain, "DVC_STAGE": "train"})  # starts one
+    server = stages.wait_for_server()
+    after, after_report, _ = stages.run(env=plain)
+    off, off_report, _ = stages.run(env={**stages.env, "MLGATE_WARM": "0"})
+
+    assert dvc_report["pid"] == in_dvc.pid, "the first stage runs itself"
+    assert after_report["pid"] != after.pid and after_report["ppid"] == server
+    assert off_report["pid"] == off.pid
+
+
+def test_an_unsafe_runtime_folder_means_no_server(stages) -> None:
+    stages.folder.mkdir(mode=0o700)
+    stages.folder.chmod(0o777)
+
+    for _ in range(2):
+        process, report, _ = stages.run()
+        assert process.returncode == 0 and report["pid"] == process.pid
+    time.sleep(0.5)
+    assert not list(stages.folder.glob("*.sock")) and not stages.server_pids()
+
+
+def test_another_environment_gets_another_server(stages) -> None:
+    stages.run()
+    first = stages.wait_for_server()
+    other = {**stages.env, "PYTHONHASHSEED": "7"}
+
+    process, report, _ = stages.run(env=other)
+
+    assert report["pid"] == process.pid, "the other environment's first stage runs itself"
+    second = stages.wait_for_server(exclude=(first,))
+    assert second != first and set(stages.server_pids()) == {first, second}
+
+
+def test_an_idle_server_stops_and_removes_its_socket(stages) -> None:
+    stages.env[warm.IDLE_ENV] = "0.5"
+    stages.run()
+    server = stages.wait_for_server()
+
+    deadline = time.monotonic() + 20
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert not _alive(server)
+    assert not list(stages.folder.glob("*.sock")) and not list(stages.folder.glob("*.json"))
+    (log,) = stages.folder.glob("*.log")
+    assert "idle for 0.5 s" in log.read_text()
+
+
+def test_a_killed_server_is_replaced(stages) -> None:
+    stages.run()
+    server = stages.wait_for_server()
+    os.kill(server, signal.SIGKILL)
+    while _alive(server):
+        time.sleep(0.05)
+
+    process, report, _ = stages.run()
+    assert report["pid"] == process.pid, "a dead server's socket is not used"
+    replacement = stages.wait_for_server(exclude=(server,))
+    _, report, _ = stages.run()
+
+    assert replacement != server and report["ppid"] == replacement
+
+
+def test_warm_status_and_stop(stages) -> None:
+    stages.run()
+    server = stages.wait_for_server()
+    command = [sys.executable, "-m", "mlgate", "warm"]
+    plain = {k: v for k, v in stages.env.items() if k != "MLGATE_WARM"}
+
+    status = subprocess.run(command, env=plain, capture_output=True, text=True, check=True)
+    stop = subprocess.run([*command, "stop"], env=plain, capture_output=True, text=True, check=True)
+
+    assert f"pid {server}" in status.stdout and "(this environment)" in status.stdout
+    assert f"asked pid {server} to stop" in stop.stdout
+    deadline = time.monotonic() + 20
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(server)
+
+
+def test_identity_covers_interpreter_packages_and_import_time_environment(tmp_path) -> None:
+    base = {"PATH": "/usr/bin", "HOME": "/root"}
+
+    assert warm.identity(base) == warm.identity(dict(base))
+    assert warm.identity(base) == warm.identity({**base, "DVC_STAGE": "train", "PATH": "/x"})
+    assert warm.identity(base) != warm.identity({**base, "OMP_NUM_THREADS": "1"})
+    assert warm.identity(base) != warm.identity({**base, "PYTHONPATH": str(tmp_path)})
+    assert warm.identity(base) == warm.identity({**base, warm.IDLE_ENV: "5"})
+
+
+def test_wanted() -> None:
+    assert warm.wanted({}) == warm.USE
+    assert warm.wanted({"DVC_STAGE": "train"}) == warm.START
+    assert warm.wanted({"MLGATE_WARM": "1"}) == warm.START
+    assert warm.wanted({"DVC_STAGE": "train", "MLGATE_WARM": "0"}) is None
+    assert warm.wanted({"MLGATE_WARM": "off"}) is None
