@@ -33,9 +33,10 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole suite: unit, template, end-to-end and workflow tests, on one worker per core
-    (the tests of one generated project stay on one worker; ``-- -n 0`` runs in one process)."""
+    (a test module and the projects it generates stay on one worker; ``-- -n 0`` runs in one
+    process)."""
     session.install("-e", ".[test]")
-    parallel = ["-n", "auto", "--dist", "loadgroup"]
+    parallel = ["-n", "auto", "--dist", "loadscope"]
     session.run("pytest", *parallel, *(session.posargs or ["-q", "--durations=15"]))
 
 

@@ -31,7 +31,6 @@ from tests.support import tables
 from tests.support.project import (
     MLGATE_ROOT,
     install,
-    one_worker_each,
     project_client,
     project_env,
     render,
@@ -101,7 +100,7 @@ class Project:
         return self.raw.read_bytes()
 
 
-@pytest.fixture(scope="module", params=one_worker_each("e2e-own", sorted(DATASETS)))
+@pytest.fixture(scope="module", params=sorted(DATASETS))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
     dataset = DATASETS[request.param]
     path = render(

@@ -17,7 +17,6 @@ import yaml
 
 from tests.support.project import (
     install,
-    one_worker_each,
     project_client,
     project_env,
     render,
@@ -59,7 +58,7 @@ class Project:
         return run_checked(command, cwd=self.path, env=self.env)
 
 
-@pytest.fixture(scope="module", params=one_worker_each("e2e-pipeline", sorted(TASKS)))
+@pytest.fixture(scope="module", params=sorted(TASKS))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
     task = request.param
     path = render(tmp_path_factory.mktemp(f"e2e-{task}"), task=task, **TASKS[task])

@@ -16,7 +16,6 @@ import yaml
 from tests.e2e.test_pipeline import stages_run
 from tests.support.project import (
     install,
-    one_worker_each,
     project_client,
     project_env,
     render,
@@ -27,9 +26,7 @@ from tests.support.project import (
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(
-    scope="module", params=one_worker_each("e2e-tune", ["classification", "regression"])
-)
+@pytest.fixture(scope="module", params=["classification", "regression"])
 def tuned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = render(
         tmp_path_factory.mktemp(f"tune-{request.param}"),

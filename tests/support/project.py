@@ -20,14 +20,6 @@ MLGATE_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = MLGATE_ROOT / "{{cookiecutter.project_slug}}"
 
 
-def one_worker_each(prefix: str, names: Sequence[str]) -> list:
-    """Fixture params whose tests run on one pytest-xdist worker per param (``--dist
-    loadgroup``): each generated project is made once, and two projects can use two workers."""
-    import pytest
-
-    return [pytest.param(name, marks=pytest.mark.xdist_group(f"{prefix}-{name}")) for name in names]
-
-
 def render(output_dir: Path, **answers: str) -> Path:
     """Render the template with its defaults plus ``answers``; returns the project folder."""
     return Path(

@@ -214,7 +214,6 @@ def _copy(project: Path, tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.mark.xdist_group("act-s3")  # one s3 project, pushed to moto once
 def test_push_pulls_the_data_from_the_s3_remote_and_runs_the_pipeline_on_it(
     s3_project: tuple[Path, pd.DataFrame], tmp_path: Path
 ) -> None:
@@ -238,7 +237,6 @@ def test_push_pulls_the_data_from_the_s3_remote_and_runs_the_pipeline_on_it(
     print(f"act push with an s3 remote: {run.seconds:.1f} s")
 
 
-@pytest.mark.xdist_group("act-s3")  # one s3 project, pushed to moto once
 def test_a_pull_request_without_the_remotes_secrets_skips_the_gates_and_says_why(
     s3_project: tuple[Path, pd.DataFrame], tmp_path: Path
 ) -> None:
