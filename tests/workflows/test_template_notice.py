@@ -7,6 +7,7 @@ not fail); a project made from the latest commit gets no notice.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.support.template_history import cruft_create, template_history
 from tests.workflows.act_runner import ActRun, git, run_act
 
 pytestmark = pytest.mark.act
+PINNED = re.compile(r"uses: mlgate-dev/mlgate/actions/[\w-]+@(\S+)")
 
 
 def _checks_job(project: Path, artifacts: Path) -> ActRun:
@@ -24,7 +26,17 @@ def _checks_job(project: Path, artifacts: Path) -> ActRun:
         "ref": "refs/heads/main",
         "repository": {"full_name": "octo/kept-up", "default_branch": "main"},
     }
-    return run_act(project, "push", payload, artifacts, extra_args=["--job", "checks"])
+    # the mlgate release the project's workflow pins (the second template commit moves it)
+    pins = set(PINNED.findall((project / ".github" / "workflows" / "ci.yml").read_text()))
+    assert len(pins) == 1, pins
+    return run_act(
+        project,
+        "push",
+        payload,
+        artifacts,
+        mlgate_action_ref=f"mlgate-dev/mlgate@{pins.pop()}",
+        extra_args=["--job", "checks"],
+    )
 
 
 @pytest.fixture(scope="module")
