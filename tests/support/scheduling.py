@@ -1,0 +1,44 @@
+"""How the suite shares two or more cores: a test module and the projects it generates stay on
+one pytest-xdist worker, except in the modules listed in ``ONE_WORKER_PER_PROJECT``, whose
+tests share a module-scoped fixture parametrized by project (``[classification]``,
+``[customers]`` ...): there each project's tests form a unit of their own, so two projects of
+one module can be built and run on two workers at once.
+
+This is xdist's ``loadscope`` with a finer scope for those modules (the
+``pytest_xdist_make_scheduler`` hook in tests/conftest.py); ``xdist_group`` marks would say the
+same but pytest 9.2 no longer honours the node id rewrite they rely on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xdist.scheduler import LoadScopeScheduling
+
+ONE_WORKER_PER_PROJECT = frozenset(
+    {
+        "tests/e2e/test_own_data.py",
+        "tests/e2e/test_pipeline.py",
+        "tests/e2e/test_tune.py",
+    }
+)
+"""Modules whose every parametrized test takes the project as its first parameter."""
+
+_PROJECT = re.compile(r"\[([^\]-]+)[^\]]*\]$")
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit of work a test belongs to: its module (or class), or its module and project."""
+    module = nodeid.split("::", 1)[0]
+    scope = nodeid.rsplit("::", 1)[0]
+    found = _PROJECT.search(nodeid)
+    if module in ONE_WORKER_PER_PROJECT and found:
+        return f"{scope}[{found.group(1)}]"
+    return scope
+
+
+class ProjectScheduling(LoadScopeScheduling):
+    """``--dist loadscope``, with a project's tests as the unit in the modules listed above."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return scope_of(nodeid)

@@ -1,0 +1,45 @@
+"""The suite's own scheduling on two or more cores (tests/support/scheduling.py): each generated
+project's tests are one unit of work, and nothing else is split finer than its module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.support.project import MLGATE_ROOT
+from tests.support.scheduling import ONE_WORKER_PER_PROJECT, scope_of
+
+
+def _collected(*paths: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *paths],
+        cwd=MLGATE_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in done.stdout.splitlines() if "::" in line]
+
+
+def test_each_project_of_a_listed_module_is_one_unit_and_other_modules_stay_whole():
+    listed = sorted(ONE_WORKER_PER_PROJECT)
+    ids = _collected(*listed, "tests/e2e/test_reproduce.py", "tests/e2e/test_notebooks.py")
+    scopes: dict[str, set[str]] = {}
+    for nodeid in ids:
+        scopes.setdefault(nodeid.split("::", 1)[0], set()).add(scope_of(nodeid))
+    assert scopes["tests/e2e/test_own_data.py"] == {
+        "tests/e2e/test_own_data.py[customers]",
+        "tests/e2e/test_own_data.py[flats]",
+    }
+    for module in ("tests/e2e/test_pipeline.py", "tests/e2e/test_tune.py"):
+        assert scopes[module] == {f"{module}[classification]", f"{module}[regression]"}
+    # a module whose tests carry parameters of their own keeps all of them together
+    assert scopes["tests/e2e/test_notebooks.py"] == {"tests/e2e/test_notebooks.py"}
+    assert scopes["tests/e2e/test_reproduce.py"] == {"tests/e2e/test_reproduce.py"}
+
+
+def test_a_class_stays_its_own_unit_as_in_loadscope():
+    assert (
+        scope_of("tests/unit/test_x.py::TestThing::test_a[1-2]")
+        == "tests/unit/test_x.py::TestThing"
+    )
