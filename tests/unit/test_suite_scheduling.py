@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from tests.support.project import MLGATE_ROOT
-from tests.support.scheduling import ONE_WORKER_PER_PROJECT, scope_of
+from tests.support.scheduling import ONE_WORKER_PER_PROJECT, order_key, scope_of
 
 
 def _collected(*paths: str) -> list[str]:
@@ -43,3 +43,21 @@ def test_a_class_stays_its_own_unit_as_in_loadscope():
         scope_of("tests/unit/test_x.py::TestThing::test_a[1-2]")
         == "tests/unit/test_x.py::TestThing"
     )
+
+
+def test_units_that_make_projects_or_run_act_are_handed_out_first_then_the_larger_ones():
+    pending = {
+        "tests/unit/test_goals.py": 40,
+        "tests/e2e/test_reproduce.py": 3,
+        "tests/workflows/test_generated_workflow.py": 9,
+        "tests/template/test_render.py": 60,
+        "tests/e2e/test_own_data.py[flats]": 7,
+    }
+    order = sorted(pending, key=lambda scope: order_key(scope, pending[scope]))
+    assert order == [
+        "tests/workflows/test_generated_workflow.py",
+        "tests/e2e/test_own_data.py[flats]",
+        "tests/e2e/test_reproduce.py",
+        "tests/template/test_render.py",
+        "tests/unit/test_goals.py",
+    ]
