@@ -12,6 +12,7 @@ and input example included), the reports or the model card.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -88,7 +89,7 @@ def _needles(raw: pd.DataFrame) -> dict[str, list[str]]:
 def _text_of(path: Path) -> str:
     """What a recorded file holds, decoded: Parquet as values, zip members (skops) expanded,
     a sqlite database as every value of every table."""
-    if path.suffix == ".parquet":
+    if path.suffix == ".parquet" or path.read_bytes()[:4] == b"PAR1":
         return pd.read_parquet(path).astype(str).to_csv(index=False)
     if path.suffix == ".db":
         with sqlite3.connect(path) as db:
@@ -171,3 +172,27 @@ def test_classified_and_treated_the_pipeline_passes_and_records_no_raw_value(
 
     card = (project.path / "reports" / "model_card.md").read_text()
     assert "personal data kept out of the model: email, phone, card_number, notes" in card
+
+
+def test_dvc_gc_leaves_no_untreated_split_in_the_cache(project: Project) -> None:
+    """The untreated run's splits were cached by DVC; ``dvc gc --workspace`` (the README's
+    advice) drops every cached version the workspace no longer uses, the raw input's aside."""
+    cache = project.path / ".dvc" / "cache"
+
+    def cached_with_raw_values() -> list[str]:
+        raw_md5 = hashlib.md5(
+            (project.path / "data" / "raw" / "dataset.csv").read_bytes(), usedforsecurity=False
+        ).hexdigest()
+        needles = _needles(project.raw)
+        found = []
+        for path in cache.rglob("*"):
+            if not path.is_file() or path.parent.name + path.name == raw_md5:
+                continue
+            text = _text_of(path)
+            if any(value in text for values in needles.values() for value in values):
+                found.append(path.parent.name + path.name)
+        return found
+
+    assert cached_with_raw_values(), "the untreated run's splits should be in the cache"
+    project.check("dvc", "gc", "--workspace", "--force")
+    assert cached_with_raw_values() == []
