@@ -352,3 +352,36 @@ def test_wanted() -> None:
     assert warm.wanted({"MLGATE_WARM": "1"}) == warm.START
     assert warm.wanted({"DVC_STAGE": "train", "MLGATE_WARM": "0"}) is None
     assert warm.wanted({"MLGATE_WARM": "off"}) is None
+
+
+def test_a_server_with_mlflow_hands_its_package_map_to_every_stage(stages) -> None:
+    # MLflow builds a map of every installed package the first time a process logs or loads
+    # a model; a server that preloads MLflow builds it once for all its stages
+    stages.env[warm.PRELOAD_ENV] = "mlflow.utils.requirements_utils"
+    (stages.project / "map_stage.py").write_text(
+        "import os\n"
+        "from mlflow.utils import requirements_utils\n"
+        "filled = requirements_utils._PACKAGES_TO_MODULES is not None\n"
+        "print(os.getppid(), 'filled' if filled else 'empty')\n",
+        encoding="utf-8",
+    )
+
+    def run() -> tuple[int, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "mlgate", "run", "map_stage"],
+            cwd=stages.project,
+            env=stages.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        parent, state = done.stdout.split()
+        return int(parent), state
+
+    _, first = run()
+    server = stages.wait_for_server()
+    parent, second = run()
+
+    assert first == "empty", "a stage in its own process builds the map itself"
+    assert parent == server and second == "filled"

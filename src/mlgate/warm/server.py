@@ -145,11 +145,32 @@ def preload(log: Log) -> float:
             importlib.import_module(name)
         except Exception as error:  # a missing optional library: its stages import it themselves
             log(f"preload {name}: {type(error).__name__}: {error}")
+    _fill_caches(log)
     seconds = time.perf_counter() - start
     gc.collect()
     gc.freeze()
     log(f"preloaded {len(modules)} modules in {seconds:.2f} s")
     return seconds
+
+
+def _fill_caches(log: Log) -> None:
+    """Fill the per-process caches every training and benchmark stage would fill again.
+
+    MLflow maps every installed module to its distribution (``packages_distributions()``, a
+    walk over all package metadata, ~0.14 s) the first time a process logs or loads a model,
+    to write and check the model's requirements. A server's children inherit the map; it
+    cannot go stale, because installing a package changes the server's identity (the
+    modification time of its ``sys.path`` folders). MLflow keeps the map in a private
+    function: if it is gone or fails, each stage builds the map itself as before.
+    """
+    if "mlflow" not in sys.modules:  # not preloaded: its stages would not share the map
+        return
+    try:
+        from mlflow.utils import requirements_utils
+
+        requirements_utils._init_packages_to_modules_map()
+    except Exception as error:  # an MLflow without it: each stage fills its own
+        log(f"MLflow package map: {type(error).__name__}: {error}")
 
 
 def serve(where: warm.Place, lock: int, log: Log, preload_s: float) -> Request | None:
