@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.reporting import atomic_write_text, markdown_table
+
 if TYPE_CHECKING:
     from mlgate.contract import Contract
     from mlgate.registry import Registry
@@ -43,17 +45,27 @@ _REPRODUCE_LINE = "- reproduce: `mlgate reproduce "
 _UNSET = "not set (add it under [tool.mlgate.model_card] in pyproject.toml)"
 
 
+def _plain(value: Any) -> str:
+    """One line: runs of whitespace, line breaks included, become one space."""
+    return " ".join(str(value).split())
+
+
 def _text(value: Any) -> str:
-    """A table cell: no line breaks, no pipes."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """A value inside a line of the card: one line, and no pipe that Markdown could read as a
+    table (cells go through :func:`mlgate.reporting.markdown_table`, which escapes them)."""
+    return _plain(value).replace("|", "\\|")
 
 
 def _number(value: Any) -> str:
     if value is None:
         return "n/a"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return _text(value)
+        return _plain(value)
     return f"{value:.4g}"
+
+
+def _verdict_mark(passed: bool | None) -> str:
+    return "pass" if passed else ("skipped" if passed is None else "**fail**")
 
 
 def card_settings(settings: Settings | None) -> dict[str, Any]:
@@ -111,7 +123,7 @@ def describe_treatment(treatment: Any) -> str:
         return f"bucketed at {edges}"
     if isinstance(treatment, Mapping) and "truncate" in treatment:
         return f"truncated to {treatment['truncate']} characters"
-    return _text(treatment)
+    return _plain(treatment)
 
 
 def gather(
@@ -214,33 +226,36 @@ def render(facts: Mapping[str, Any]) -> str:
         ]
     checks = facts.get("checks") or []
     if checks:
-        lines += [
-            "| metric | goal | this model | reference | verdict |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for check in checks:
-            passed = check.get("passed")
-            mark = "pass" if passed else ("skipped" if passed is None else "**fail**")
-            lines.append(
-                f"| {_text(check.get('metric'))} | {_text(check.get('goal', ''))} "
-                f"| {_number(check.get('candidate'))} | {_number(check.get('reference'))} "
-                f"| {mark} |"
+        rows = [
+            (
+                _plain(check.get("metric")),
+                _plain(check.get("goal", "")),
+                _number(check.get("candidate")),
+                _number(check.get("reference")),
+                _verdict_mark(check.get("passed")),
             )
+            for check in checks
+        ]
+        headers = ("metric", "goal", "this model", "reference", "verdict")
+        lines.append(markdown_table(headers, rows).rstrip("\n"))
     else:
         lines.append("No goals were checked.")
     lines += ["", "## Inputs", ""]
     columns = facts.get("columns") or []
     if columns:
-        lines += [
-            "| column | role | kind | classification | treatment | reaches the model |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for column in columns:
-            lines.append(
-                f"| {_text(column['name'])} | {column['role']} | {column['kind']} "
-                f"| {column['classification']} | {_text(column['treatment'])} "
-                f"| {'yes' if column['reaches_model'] else 'no'} |"
+        rows = [
+            (
+                _plain(column["name"]),
+                column["role"],
+                column["kind"],
+                column["classification"],
+                _plain(column["treatment"]),
+                "yes" if column["reaches_model"] else "no",
             )
+            for column in columns
+        ]
+        headers = ("column", "role", "kind", "classification", "treatment", "reaches the model")
+        lines.append(markdown_table(headers, rows).rstrip("\n"))
     else:
         lines.append("No schema: the columns are not classified.")
     lines += ["", "## Privacy", ""]
@@ -319,7 +334,6 @@ def write(
 ) -> Path:
     """Write the card of the benchmark's candidate to ``<reports>/model_card.md`` and, with a
     registry, log it as the artifact ``model_card.md`` of the candidate's run."""
-    from mlgate.reporting import atomic_write_text
 
     train_record = _read_json(settings.train_run) if settings and settings.train_run else None
     if train_record and train_record.get("run_id") != (benchmark.get("candidate") or {}).get(
