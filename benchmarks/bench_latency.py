@@ -54,6 +54,8 @@ def measure(model, rows) -> dict[str, float]:
         "active_p95_ms": speed["metrics"]["latency_p95_ms"],
         "wall_p95_ms": speed["timing"]["wall_latency_p95_ms"],
         "waited_s": speed["timing"]["waited_for_cpu_s"] or 0.0,
+        "rows": speed["timing"]["latency_rows"],
+        "stopped": speed["timing"]["latency_stopped"],
     }
 
 
@@ -75,7 +77,7 @@ def main() -> int:
             hog.wait()
     print(
         f"baseline: p95 {baseline['active_p95_ms']:.2f} ms active, "
-        f"{baseline['wall_p95_ms']:.2f} ms wall"
+        f"{baseline['wall_p95_ms']:.2f} ms wall, {baseline['rows']} rows ({baseline['stopped']})"
     )
     print(f"with {args.hogs} CPU-bound processes:")
     for run in loaded:
@@ -83,7 +85,9 @@ def main() -> int:
             f"  active p95 {run['active_p95_ms']:7.2f} ms "
             f"{run['active_p95_ms'] / baseline['active_p95_ms']:5.2f}x   "
             f"wall p95 {run['wall_p95_ms']:7.2f} ms "
-            f"{run['wall_p95_ms'] / baseline['wall_p95_ms']:5.2f}x   waited {run['waited_s']:.2f} s"
+            f"{run['wall_p95_ms'] / baseline['wall_p95_ms']:5.2f}x   "
+            f"waited {run['waited_s']:.2f} s   "
+            f"{run['rows']} rows ({run['stopped']})"
         )
     worst = max(run["active_p95_ms"] for run in loaded) / baseline["active_p95_ms"]
     print(f"worst active ratio {worst:.2f}x (target <= 1.5)")

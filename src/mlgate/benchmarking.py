@@ -58,11 +58,17 @@ from mlgate.timing import ActiveClock, Timed
 LATENCY_WARMUP = 5
 """Untimed one-row calls before the latency is measured."""
 LATENCY_PASSES = 3
-"""Calls per row at least; a row's latency is the median of its calls."""
-LATENCY_BUDGET_S = 1.0
-"""Active seconds of the first pass after which no further rows are added ..."""
-LATENCY_MIN_ROWS = 10
-"""... once at least this many rows are timed."""
+"""Calls per row; a row's latency is the median of its calls."""
+LATENCY_GROUP_ROWS = 10
+"""Rows are added this many at a time (fewer when the held-out data has fewer) ..."""
+LATENCY_MIN_ROWS = 20
+"""... at least this many (the fewest whose p95 is not simply the slowest row) ..."""
+LATENCY_PRECISION = 0.05
+"""... until the p95 is known to within this share of its value (the 95% bootstrap interval
+over rows, both ends) ..."""
+LATENCY_BUDGET_S = 3.0
+"""... or the timed calls took this many active seconds, or ``ceil(latency_runs / 3)`` rows
+are timed."""
 THROUGHPUT_MIN_ROWS = 10_000
 """Rows in the throughput batch at least (the held-out rows repeated)."""
 THROUGHPUT_CALLS = 3
@@ -171,17 +177,46 @@ def _quiet_process() -> Iterator[None]:
             gc.enable()
 
 
+def _p95_interval(per_row_ms: Any) -> tuple[float, float]:
+    """The 95% percentile-bootstrap interval of the p95 over rows (scipy)."""
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    if np.ptp(per_row_ms) == 0:
+        value = float(per_row_ms[0])
+        return value, value
+    interval = bootstrap(
+        (per_row_ms,),
+        lambda sample, axis: np.percentile(sample, 95, axis=axis),
+        n_resamples=999,
+        confidence_level=0.95,
+        method="percentile",
+        rng=np.random.default_rng(0),
+    ).confidence_interval
+    return float(interval.low), float(interval.high)
+
+
+def _precise(p95: float, interval: tuple[float, float]) -> bool:
+    low, high = interval
+    return (
+        p95 > 0 and high - p95 <= LATENCY_PRECISION * p95 and p95 - low <= LATENCY_PRECISION * p95
+    )
+
+
 def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any]:
     """Single-row latency percentiles and batch throughput of ``model.predict``.
 
     Every call is timed on the :class:`mlgate.timing.ActiveClock`, so time spent waiting for
-    a CPU held by other processes is not counted. Latency: after warm-up calls, one-row
-    calls on ``ceil(latency_runs / 3)`` held-out rows (fewer when the first pass over them
-    exceeds one second of active time, never fewer than 10 rows), in at least three passes;
-    a row's latency is the median of its calls, ``latency_p50_ms`` and ``latency_p95_ms``
-    the percentiles over rows. Throughput: ``predict`` on a batch of at least 10,000 rows
-    (the held-out rows repeated), the fastest of up to three calls within two seconds of
-    active time.
+    a CPU held by other processes is not counted. Latency: after warm-up calls, held-out rows
+    are timed ten at a time, each row three times (the three calls interleaved over the
+    group); a row's latency is the median of its calls, ``latency_p50_ms`` and
+    ``latency_p95_ms`` the percentiles over rows. Rows are added until, with at least 20
+    timed, the p95 is known to within 5% (its 95% bootstrap interval over rows), or the
+    calls took three seconds of active time, or ``ceil(latency_runs / 3)`` rows are timed: a
+    model whose rows all take the same time stops after 20 rows, one whose p95 depends on a
+    few slow rows is sampled further. Throughput: ``predict`` on a batch of at least 10,000
+    rows (the held-out rows repeated), the fastest of up to three calls within two seconds
+    of active time.
 
     Returns the four metrics under ``metrics`` and how they were measured under ``timing``.
     """
@@ -194,20 +229,32 @@ def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any
     rows = [features.iloc[[i]] for i in range(count)]
     repeats = max(1, -(-THROUGHPUT_MIN_ROWS // len(features)))
     batch = pd.concat([features] * repeats, ignore_index=True)
+    calls: list[list[Timed]] = []
+    interval: tuple[float, float] | None = None
+    stopped = "rows"
     with _quiet_process(), ActiveClock() as clock:
         for i in range(LATENCY_WARMUP):
             model.predict(rows[i % count])
-        calls: list[list[Timed]] = [[] for _ in rows]
         spent = 0.0
-        for i, row in enumerate(rows):
-            calls[i].append(clock.time(model.predict, row))
-            spent += calls[i][-1].active
-            if spent > LATENCY_BUDGET_S and i + 1 >= min(LATENCY_MIN_ROWS, count):
-                calls = calls[: i + 1]
+        while len(calls) < count:
+            group = range(len(calls), min(count, len(calls) + LATENCY_GROUP_ROWS))
+            calls.extend([] for _ in group)
+            for _ in range(passes):
+                for i in group:
+                    calls[i].append(clock.time(model.predict, rows[i]))
+                    spent += calls[i][-1].active
+            if len(calls) == count:
                 break
-        for _ in range(passes - 1):
-            for i in range(len(calls)):
-                calls[i].append(clock.time(model.predict, rows[i]))
+            if spent > LATENCY_BUDGET_S:
+                stopped = "budget"
+                break
+            if len(calls) < LATENCY_MIN_ROWS:
+                continue
+            per_row = np.array([np.median([t.active for t in timed]) for timed in calls]) * 1000
+            interval = _p95_interval(per_row)
+            if _precise(float(np.percentile(per_row, 95)), interval):
+                stopped = "precise"
+                break
         batches = []
         while len(batches) < THROUGHPUT_CALLS:
             batches.append(clock.time(model.predict, batch))
@@ -217,6 +264,8 @@ def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any
     per_row = np.array([np.median([t.active for t in timed]) for timed in calls]) * 1000
     every = [t for timed in calls for t in timed]
     p50, p95 = np.percentile(per_row, [50, 95])
+    if stopped != "precise":
+        interval = _p95_interval(per_row)
     waits = [t.waited for t in every + batches]
     return {
         "metrics": {
@@ -228,6 +277,8 @@ def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any
             "clock": kind,
             "latency_rows": len(calls),
             "latency_calls": len(every),
+            "latency_p95_interval_ms": list(interval) if interval else None,
+            "latency_stopped": stopped,
             "wall_latency_p95_ms": float(np.percentile([t.wall for t in every], 95) * 1000),
             "throughput_rows": len(batch),
             "throughput_calls": len(batches),
@@ -590,6 +641,18 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             f"its margin and the paired test says it is real at {comparison['alpha']:g} / "
             f"{max(1, comparison['tests'])} per check.\n"
         )
+    latency = [
+        note
+        for whose, block in (("candidate", report["candidate"]), ("champion", champ_block))
+        if block and (note := _latency_note(whose, block))
+    ]
+    if latency:
+        lines.append(
+            "Latency, one row per call on the active clock (time spent waiting for a CPU "
+            "held by other processes left out):\n"
+        )
+        lines.extend(latency)
+        lines.append("")
     notes = [
         f"- {whose} {metric}: {cause}"
         for whose, causes in undefined.items()
@@ -605,6 +668,28 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         lines.append("")
     lines.append(_mermaid(report["task"], cand, champ if champ_block else None, dummy))
     return "\n".join(lines)
+
+
+_STOPPED = {
+    "precise": "settled to within 5%",
+    "rows": "every row allowed was timed",
+    "budget": "the time budget was spent",
+}
+
+
+def _latency_note(whose: str, block: Mapping[str, Any]) -> str | None:
+    """One line on how a model's latency was measured, or None when it was not recorded."""
+    timing = block.get("timing") or {}
+    p95 = (block.get("metrics") or {}).get("latency_p95_ms")
+    if p95 is None or "latency_rows" not in timing:
+        return None
+    interval = timing.get("latency_p95_interval_ms")
+    spread = f" (95% interval {interval[0]:.3g}-{interval[1]:.3g} ms)" if interval else ""
+    stopped = _STOPPED.get(timing.get("latency_stopped", ""), "")
+    return (
+        f"- {whose}: p95 {p95:.3g} ms{spread} over {timing['latency_rows']} rows, "
+        f"{timing['latency_calls']} calls" + (f"; {stopped}" if stopped else "")
+    )
 
 
 def _mermaid(

@@ -112,6 +112,14 @@ def test_markdown_summary_has_the_comparison_table_and_a_mermaid_chart(
     assert "**Bootstrap**" in markdown
     assert "roc_auc 0.5 < floor 0.9" in markdown
     assert "```mermaid\nxychart-beta" in markdown
+    # and says how the latency was measured: 10 runs allowed are 4 rows, three calls each
+    timing = report["candidate"]["timing"]
+    low, high = timing["latency_p95_interval_ms"]
+    assert (
+        f"- candidate: p95 {report['candidate']['metrics']['latency_p95_ms']:.3g} ms "
+        f"(95% interval {low:.3g}-{high:.3g} ms) over 4 rows, 12 calls; "
+        "every row allowed was timed"
+    ) in markdown
 
 
 def test_regression_model_gets_regression_metrics(sqlite_tracking, tmp_path):
@@ -373,6 +381,93 @@ def test_a_model_that_computes_a_quarter_second_per_call_fails_the_ceiling_under
     assert 250 <= speed["metrics"]["latency_p95_ms"] < 400
     checks = judge(goals, "classification", {**speed["metrics"], "size_mb": 0.1})
     assert not passed(checks)
+
+
+class RowDependentModel:
+    """A model that works 1 ms per call on most rows and 6 ms on rows with a large
+    ``size``: its latency depends on the input."""
+
+    def predict(self, features):
+        import numpy as np
+
+        wait = 0.006 if float(features["size"].iloc[0]) > 0.7 else 0.001
+        start = time.thread_time()
+        while time.thread_time() - start < wait:
+            pass
+        return np.zeros(len(features), dtype="int64")
+
+
+def _rows(n: int, slow_every: int):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {"size": [0.9 if i % slow_every == slow_every - 1 else 0.1 for i in range(n)]}
+    )
+
+
+def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twenty_rows(
+    template_split,
+):
+    # given the template's default model, whose one-row calls all take about the same time
+    train, test = template_split
+    model = _template_model(train)
+
+    # when its speed is measured with the default number of runs
+    speed = measure_speed(model, test.drop(columns=[TARGET]), 100)
+
+    # then twenty rows, three calls each, pin its p95 to within 5%, and sampling stops there
+    timing = speed["timing"]
+    assert (timing["latency_rows"], timing["latency_calls"]) == (20, 60)
+    assert timing["latency_stopped"] == "precise"
+    low, high = timing["latency_p95_interval_ms"]
+    p95 = speed["metrics"]["latency_p95_ms"]
+    assert low <= p95 <= high and high - low <= 0.1 * p95
+
+
+def test_a_p95_that_hangs_on_a_few_slow_rows_is_sampled_until_every_row_allowed_is_timed():
+    # given a model that is six times slower on one row in fifteen, near the 95th percentile
+    features = _rows(200, slow_every=15)
+
+    # when its speed is measured with the default number of runs
+    speed = measure_speed(RowDependentModel(), features, 100)
+
+    # then no number of rows up to ceil(100 / 3) settles its p95 (one slow row more or less
+    # moves it), so every row allowed is timed, and the report shows how uncertain it is
+    timing = speed["timing"]
+    assert timing["latency_rows"] == 34 and timing["latency_stopped"] == "rows"
+    assert 0.9 <= speed["metrics"]["latency_p50_ms"] <= 2
+    assert 1.5 <= speed["metrics"]["latency_p95_ms"] <= 6.5
+    low, high = timing["latency_p95_interval_ms"]
+    assert high - low > 0.5 * speed["metrics"]["latency_p95_ms"]
+
+
+def test_a_p95_set_by_many_slow_rows_is_settled_at_the_slow_rows_time():
+    # given a model that is six times slower on every fourth row
+    features = _rows(200, slow_every=4)
+
+    # when its speed is measured
+    speed = measure_speed(RowDependentModel(), features, 100)
+
+    # then twenty rows (five slow) settle it: the p95 is the slow rows' time, the p50 the
+    # fast rows'
+    assert speed["timing"]["latency_rows"] == 20
+    assert speed["timing"]["latency_stopped"] == "precise"
+    assert 5.5 <= speed["metrics"]["latency_p95_ms"] <= 9
+    assert 0.9 <= speed["metrics"]["latency_p50_ms"] <= 2
+
+
+def test_latency_sampling_stops_at_its_active_time_budget(monkeypatch):
+    import mlgate.benchmarking as benchmarking
+
+    # given a budget that the first ten rows already exceed
+    monkeypatch.setattr(benchmarking, "LATENCY_BUDGET_S", 0.01)
+
+    # when a model whose latency depends on the row is measured
+    speed = measure_speed(RowDependentModel(), _rows(200, slow_every=15), 100)
+
+    # then no rows are added after the first ten, and the report says why
+    assert speed["timing"]["latency_rows"] == 10
+    assert speed["timing"]["latency_stopped"] == "budget"
 
 
 # -- the champion comparison, end to end

@@ -57,10 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=100,
         metavar="N",
-        help="single-row predictions timed per model, after warm-up, on the active clock "
-        "(time waiting for a CPU held by other processes excluded): rows are timed three "
-        "times each, and adding rows stops after 1 s of active time once 10 rows are timed "
-        "(default: 100)",
+        help="most single-row predictions timed per model, after warm-up, on the active "
+        "clock (time waiting for a CPU held by other processes excluded): rows are timed "
+        "three times each, ten rows at a time, until the p95 is known to within 5%% (at "
+        "least 20 rows), 3 s of active time are spent, or N / 3 rows are timed (default: 100)",
     )
 
 
