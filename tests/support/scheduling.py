@@ -2,7 +2,9 @@
 one pytest-xdist worker, except in the modules listed in ``ONE_WORKER_PER_PROJECT``, whose
 tests share a module-scoped fixture parametrized by project (``[classification]``,
 ``[customers]`` ...): there each project's tests form a unit of their own, so two projects of
-one module can be built and run on two workers at once.
+one module can be built and run on two workers at once. In the modules listed in
+``ONE_WORKER_PER_TEST`` (each test a workflow run under act on its own copy of a project) every
+test is a unit.
 
 This is xdist's ``loadscope`` with a finer scope for those modules (the
 ``pytest_xdist_make_scheduler`` hook in tests/conftest.py); ``xdist_group`` marks would say the
@@ -24,12 +26,18 @@ ONE_WORKER_PER_PROJECT = frozenset(
 )
 """Modules whose every parametrized test takes the project as its first parameter."""
 
+ONE_WORKER_PER_TEST = frozenset({"tests/workflows/test_generated_workflow.py"})
+"""Modules whose tests share nothing costly: each can run on any worker."""
+
 _PROJECT = re.compile(r"\[([^\]-]+)[^\]]*\]$")
 
 
 def scope_of(nodeid: str) -> str:
-    """The unit of work a test belongs to: its module (or class), or its module and project."""
+    """The unit of work a test belongs to: its module (or class), its module and project, or
+    the test itself."""
     module = nodeid.split("::", 1)[0]
+    if module in ONE_WORKER_PER_TEST:
+        return nodeid
     scope = nodeid.rsplit("::", 1)[0]
     found = _PROJECT.search(nodeid)
     if module in ONE_WORKER_PER_PROJECT and found:
@@ -49,8 +57,8 @@ def order_key(scope: str, tests: int) -> tuple[bool, int]:
 
 
 class ProjectScheduling(LoadScopeScheduling):
-    """``--dist loadscope``, with a project's tests as the unit in the modules listed above,
-    handed out in the order of :func:`order_key`."""
+    """``--dist loadscope``, with a project's tests or a test as the unit in the modules listed
+    above, handed out in the order of :func:`order_key`."""
 
     def _split_scope(self, nodeid: str) -> str:
         return scope_of(nodeid)

@@ -7,7 +7,12 @@ import subprocess
 import sys
 
 from tests.support.project import MLGATE_ROOT
-from tests.support.scheduling import ONE_WORKER_PER_PROJECT, order_key, scope_of
+from tests.support.scheduling import (
+    ONE_WORKER_PER_PROJECT,
+    ONE_WORKER_PER_TEST,
+    order_key,
+    scope_of,
+)
 
 
 def _collected(*paths: str) -> list[str]:
@@ -36,6 +41,16 @@ def test_each_project_of_a_listed_module_is_one_unit_and_other_modules_stay_whol
     # a module whose tests carry parameters of their own keeps all of them together
     assert scopes["tests/e2e/test_notebooks.py"] == {"tests/e2e/test_notebooks.py"}
     assert scopes["tests/e2e/test_reproduce.py"] == {"tests/e2e/test_reproduce.py"}
+
+
+def test_each_act_scenario_of_the_generated_workflow_is_a_unit_of_its_own():
+    ids = _collected(*sorted(ONE_WORKER_PER_TEST), "tests/workflows/test_s3_remote_workflow.py")
+    scenarios = [i for i in ids if i.startswith("tests/workflows/test_generated_workflow.py")]
+    assert len(scenarios) >= 3
+    assert {scope_of(i) for i in scenarios} == set(scenarios)
+    # the S3 scenarios share their project (pushed to the remote once), so they stay together
+    s3 = {scope_of(i) for i in ids if i not in scenarios}
+    assert s3 == {"tests/workflows/test_s3_remote_workflow.py"}
 
 
 def test_a_class_stays_its_own_unit_as_in_loadscope():
