@@ -405,15 +405,12 @@ def _rows(n: int, slow_every: int):
     )
 
 
-def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twenty_rows(
-    template_split,
-):
-    # given the template's default model, whose one-row calls all take about the same time
-    train, test = template_split
-    model = _template_model(train)
+def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twenty_rows():
+    # given a model that computes 1 ms of CPU time on every row
+    features = _rows(200, slow_every=1000)
 
     # when its speed is measured with the default number of runs
-    speed = measure_speed(model, test.drop(columns=[TARGET]), 100)
+    speed = measure_speed(RowDependentModel(), features, 100)
 
     # then twenty rows, three calls each, pin its p95 to within 5%, and sampling stops there
     timing = speed["timing"]
@@ -422,6 +419,7 @@ def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twent
     low, high = timing["latency_p95_interval_ms"]
     p95 = speed["metrics"]["latency_p95_ms"]
     assert low <= p95 <= high and high - low <= 0.1 * p95
+    assert 0.9 <= p95 <= 2
 
 
 def test_a_p95_that_hangs_on_a_few_slow_rows_is_sampled_until_every_row_allowed_is_timed():
