@@ -103,3 +103,33 @@ def test_identifier_and_excluded_columns_are_recorded_by_role_not_by_value() -> 
         assert "frequencies" not in entry and entry["count"] == 200
     assert profile["columns"]["plan"]["kind"] == "categorical"
     assert profile["columns"]["age_years"]["nulls"] > 0
+
+
+def test_duplicate_rows_are_the_rows_pandas_calls_duplicated_on_a_table_like_a_users():
+    from mlgate.profiling import duplicate_rows_mask
+    from tests.support import tables
+
+    # given a customer table (ids, dates as text, units, categories with gaps, missing ages)
+    # in which some rows are repeated whole, and others repeat only the first columns
+    rows = tables.customers(400, seed=11)
+    repeated = rows.sample(60, random_state=1)
+    near = rows.sample(40, random_state=2).assign(monthly_spend=lambda f: f["monthly_spend"] + 1)
+    frame = pd.concat([rows, repeated, near, repeated.head(10)], ignore_index=True)
+    frame = frame.sample(frac=1, random_state=3).reset_index(drop=True)
+
+    # when the rows that repeat an earlier one are marked
+    mask = duplicate_rows_mask(frame)
+
+    # then they are exactly the rows pandas' duplicated() marks: first occurrences unmarked,
+    # rows differing in one later column not duplicates, missing values equal to each other
+    expected = frame.duplicated().to_numpy()
+    assert expected.sum() == 70
+    assert (mask == expected).all()
+
+
+def test_duplicate_mask_keeps_the_first_of_equal_hashes_and_marks_the_rest():
+    from mlgate.profiling import duplicate_mask
+
+    hashes = np.array([7, 3, 7, 9, 3, 7, 1], dtype=np.uint64)
+    assert duplicate_mask(hashes).tolist() == [False, False, True, False, True, True, False]
+    assert duplicate_mask(np.array([], dtype=np.uint64)).tolist() == []
