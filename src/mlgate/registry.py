@@ -437,7 +437,10 @@ LOCK_SUFFIX = "__mlgate_lock"
 """The lock of registered model ``name`` is the registered model ``name + LOCK_SUFFIX``."""
 LOCK_WAIT_S = 60.0
 """How long a promotion or rollback waits for another one of the same model, by default."""
-LOCK_POLL_S = 0.25
+LOCK_POLL_S = (0.05, 1.0)
+"""While waiting for a lock: the first pause between two looks at it, and the longest. The
+pause doubles after each look: a race of two promotions (the holder done within a second) is
+settled within a tenth of a second, and a long wait asks the registry once a second."""
 TAG_LOCK_ID = "mlgate.lock_id"
 TAG_LOCK_HOLDER = "mlgate.lock_holder"
 TAG_LOCK_ACTION = "mlgate.lock_action"
@@ -547,7 +550,7 @@ def acquire_lock(
     *,
     who: str,
     wait_s: float = LOCK_WAIT_S,
-    poll_s: float = LOCK_POLL_S,
+    poll_s: tuple[float, float] = LOCK_POLL_S,
 ) -> RegistryLock:
     """Take the lock on registered model ``name``, waiting up to ``wait_s`` for its holder.
 
@@ -561,6 +564,7 @@ def acquire_lock(
         since=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     deadline = time.monotonic() + wait_s
+    pause, longest = poll_s
     while True:
         if _create_lock(registry, mine):
             return mine
@@ -572,7 +576,8 @@ def acquire_lock(
         if time.monotonic() >= deadline:
             raise _locked_error(name, held, wait_s)
         if held is not None:
-            time.sleep(poll_s)
+            time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+            pause = min(2 * pause, longest)
 
 
 def _locked_error(name: str, held: RegistryLock | None, wait_s: float) -> RegistryLockedError:

@@ -180,6 +180,40 @@ def test_the_lock_is_a_registered_model_that_one_holder_has_at_a_time(sqlite_tra
     assert read_lock(registry, "bc") == second
 
 
+class _Clock:
+    """Stands in for the registry module's ``time``: sleeping moves the clock, instantly."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.pauses: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(round(seconds, 6))
+        self.now += seconds
+
+
+def test_waiting_for_a_lock_looks_again_soon_then_less_and_less_often(sqlite_tracking, monkeypatch):
+    import mlgate.registry as registry_module
+
+    # given the lock of model bc held by alice, and a clock that sleeps instantly
+    registry = connect(sqlite_tracking)
+    acquire_lock(registry, "bc", "promote x", who="alice")
+    clock = _Clock()
+    monkeypatch.setattr(registry_module, "time", clock)
+
+    # when bob waits up to 5 s for it
+    with pytest.raises(RegistryLockedError, match="waited 5 s"):
+        acquire_lock(registry, "bc", "promote y", who="bob", wait_s=5)
+
+    # then he looks again after 0.05 s, doubling the pause up to once a second, and his last
+    # look is at the deadline: 10 looks in 5 s (a fixed quarter-second poll made 21)
+    assert clock.pauses == [0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0, 0.45]
+    assert clock.now == pytest.approx(1005.0)
+
+
 def test_break_lock_removes_only_the_lock_it_names(sqlite_tracking):
     registry = connect(sqlite_tracking)
     held = acquire_lock(registry, "bc", "promote x", who="ci")
