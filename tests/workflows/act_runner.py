@@ -78,6 +78,18 @@ class ActRun:
     def artifact_json(self, name: str, file: str) -> dict[str, Any]:
         return json.loads((self.artifacts / name / file).read_text(encoding="utf-8"))
 
+    def report(self) -> str:
+        """What a failing assertion shows: the job results and the end of act's log."""
+        return f"jobs: {self.jobs()}\n--- act log (tail)\n{self.log[-6000:]}"
+
+
+def push_payload(full_name: str) -> dict[str, object]:
+    """The event of a push to main of repository ``full_name`` (owner/name)."""
+    return {
+        "ref": "refs/heads/main",
+        "repository": {"full_name": full_name, "default_branch": "main"},
+    }
+
 
 def _environment(artifacts: Path) -> dict[str, str]:
     """This process's environment without what would leak into the workflow's steps."""

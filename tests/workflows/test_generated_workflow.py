@@ -14,24 +14,12 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from tests.workflows.act_runner import ActRun, git, run_act
+from tests.workflows.act_runner import git, push_payload, run_act
 from tests.workflows.dvc_data import commit_new_data, dvc
 
 pytestmark = pytest.mark.act
 
 PACKAGE = "act_workflow_check"
-
-
-def _push_payload() -> dict[str, object]:
-    return {
-        "ref": "refs/heads/main",
-        "repository": {"full_name": "octo/act-workflow-check", "default_branch": "main"},
-    }
-
-
-def _report(run: ActRun) -> str:
-    """What a failing assertion shows: the job results and the end of act's log."""
-    return f"jobs: {run.jobs()}\n--- act log (tail)\n{run.log[-6000:]}"
 
 
 def _secrets(uri: str) -> dict[str, str]:
@@ -42,7 +30,7 @@ def test_push_to_main_validates_trains_benchmarks_and_promotes(
     scenario: Path, mlflow_server: str, tmp_path: Path
 ) -> None:
     # given a push to main with the tracking server's secrets
-    payload = _push_payload()
+    payload = push_payload("octo/act-workflow-check")
 
     # when the generated workflow runs
     run = run_act(
@@ -50,13 +38,13 @@ def test_push_to_main_validates_trains_benchmarks_and_promotes(
     )
 
     # then every job passes and the reports say why
-    assert run.returncode == 0, _report(run)
-    assert set(run.jobs().values()) == {"succeeded"}, _report(run)
+    assert run.returncode == 0, run.report()
+    assert set(run.jobs().values()) == {"succeeded"}, run.report()
     assert {
         "checks (tests, pre-commit)",
         "pipeline (validate, train, benchmark)",
         "promote (model registry)",
-    } <= set(run.jobs()), _report(run)
+    } <= set(run.jobs()), run.report()
     assert run.artifact_json("mlgate-validation", "validation.json")["verdict"] == "pass"
     assert run.artifact_json("mlgate-benchmark", "benchmark.json")["verdict"] == "pass"
     record = run.artifact_json("mlgate-train", "train.json")
@@ -98,16 +86,20 @@ def test_push_with_corrupted_raw_data_fails_at_validation_and_promotes_nothing(
 
     # when the generated workflow runs with the server's secrets
     run = run_act(
-        scenario, "push", _push_payload(), tmp_path / "artifacts", secrets=_secrets(mlflow_server)
+        scenario,
+        "push",
+        push_payload("octo/act-workflow-check"),
+        tmp_path / "artifacts",
+        secrets=_secrets(mlflow_server),
     )
 
     # then the pipeline stops at validation with the report, and promotion never starts
-    assert run.returncode != 0, _report(run)
-    assert run.jobs().get("pipeline (validate, train, benchmark)") == "failed", _report(run)
+    assert run.returncode != 0, run.report()
+    assert run.jobs().get("pipeline (validate, train, benchmark)") == "failed", run.report()
     validation = run.artifact_json("mlgate-validation", "validation.json")
     assert validation["verdict"] == "fail"
     assert not (run.artifacts / "mlgate-train").exists(), "training ran after a failed validation"
-    assert not run.ran("promote"), _report(run)
+    assert not run.ran("promote"), run.report()
 
     # and the registry holds nothing under that name
     client = MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
@@ -137,9 +129,9 @@ def test_pull_request_without_secrets_runs_the_pipeline_and_promotes_nothing(
     run = run_act(scenario, "pull_request", payload, tmp_path / "artifacts")
 
     # then the pipeline passes on local sqlite and says so, and promotion never starts
-    assert run.returncode == 0, _report(run)
-    assert run.jobs().get("pipeline (validate, train, benchmark)") == "succeeded", _report(run)
-    assert not run.ran("promote"), _report(run)
+    assert run.returncode == 0, run.report()
+    assert run.jobs().get("pipeline (validate, train, benchmark)") == "succeeded", run.report()
+    assert not run.ran("promote"), run.report()
     record = run.artifact_json("mlgate-train", "train.json")
     assert record["tracking_uri"].startswith("sqlite:")
     assert "Tracking: local sqlite, because no tracking server secrets reach this run" in run.log
@@ -147,5 +139,5 @@ def test_pull_request_without_secrets_runs_the_pipeline_and_promotes_nothing(
     assert "no GITHUB_TOKEN given, so no comment on pull request #7" in run.log
     assert not (run.artifacts / "mlgate-promotion").exists()
     # and the project's metrics session compared this change with the base commit
-    assert f"### Metrics against {base[:7]}" in run.log, _report(run)
-    assert "reports/metrics.json | accuracy" in run.log, _report(run)
+    assert f"### Metrics against {base[:7]}" in run.log, run.report()
+    assert "reports/metrics.json | accuracy" in run.log, run.report()

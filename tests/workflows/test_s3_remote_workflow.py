@@ -15,22 +15,10 @@ import pytest
 from tests.support import tables
 from tests.support.project import render
 from tests.support.s3_server import CREDENTIALS, S3Endpoint
-from tests.workflows.act_runner import ActRun, git, run_act
+from tests.workflows.act_runner import git, push_payload, run_act
 from tests.workflows.dvc_data import commit_new_data, dvc
 
 pytestmark = pytest.mark.act
-
-
-def _push_payload() -> dict[str, object]:
-    return {
-        "ref": "refs/heads/main",
-        "repository": {"full_name": "octo/act-s3-check", "default_branch": "main"},
-    }
-
-
-def _report(run: ActRun) -> str:
-    """What a failing assertion shows: the job results and the end of act's log."""
-    return f"jobs: {run.jobs()}\n--- act log (tail)\n{run.log[-6000:]}"
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +64,13 @@ def test_push_pulls_the_data_from_the_s3_remote_and_runs_the_pipeline_on_it(
     secrets = {k: v for k, v in CREDENTIALS.items() if k != "AWS_DEFAULT_REGION"}
 
     # when the generated workflow runs
-    run = run_act(project, "push", _push_payload(), tmp_path / "artifacts", secrets=secrets)
+    run = run_act(
+        project, "push", push_payload("octo/act-s3-check"), tmp_path / "artifacts", secrets=secrets
+    )
 
     # then the data came from S3 through `dvc pull`, and every gate ran on it
-    assert run.returncode == 0, _report(run)
-    assert run.jobs().get("pipeline (validate, train, benchmark)") == "succeeded", _report(run)
+    assert run.returncode == 0, run.report()
+    assert run.jobs().get("pipeline (validate, train, benchmark)") == "succeeded", run.report()
     assert "dvc pull: s3 remote with credentials from AWS_ACCESS_KEY_ID" in run.log
     validation = run.artifact_json("mlgate-validation", "validation.json")
     assert validation["verdict"] == "pass"
@@ -110,7 +100,7 @@ def test_a_pull_request_without_the_remotes_secrets_skips_the_gates_and_says_why
     run = run_act(project, "pull_request", payload, tmp_path / "artifacts")
 
     # then no gate runs on missing data, none invents it, and the log says what is missing
-    assert run.returncode == 0, _report(run)
+    assert run.returncode == 0, run.report()
     assert "data/raw/dataset.csv: missing" in run.log and "dvc pull" in run.log
     assert not (run.artifacts / "mlgate-validation").exists()
     assert not (run.artifacts / "mlgate-train").exists()
