@@ -96,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # From the command line: inside a DVC stage, a warm process may run it (mlgate.warm).
         from mlgate.warm.client import delegate
 
-        code = delegate(sys.argv[1:])
+        try:
+            code = delegate(sys.argv[1:])
+        except KeyboardInterrupt:  # Ctrl-C before any stage ran
+            print("mlgate: interrupted", file=sys.stderr)
+            return 130
         if code is not None:
             return code
     parser = build_parser()

@@ -222,12 +222,17 @@ def test_ctrl_c_reaches_the_stage(stages) -> None:
     stages.run()
     stages.wait_for_server()
     process = stages.start("sleep")
-    assert process.stdout.readline().strip() == "ready"
-    child = int((stages.project / "pid").read_text())
-    assert child != process.pid
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        child = int((stages.project / "pid").read_text())
+        assert child != process.pid
 
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:  # leave no process behind for the next test to trip on
+            process.kill()
+            process.communicate()
 
     assert process.returncode == 130 and "interrupted" in err
     assert not _alive(child)
@@ -385,3 +390,35 @@ def test_a_server_with_mlflow_hands_its_package_map_to_every_stage(stages) -> No
 
     assert first == "empty", "a stage in its own process builds the map itself"
     assert parent == server and second == "filled"
+
+
+def test_a_signal_that_comes_before_the_child_is_known_reaches_it_once_it_is():
+    from mlgate.warm.client import _Forwarder
+
+    # given a stage's child that the server has started but not yet named to the client
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    forward = _Forwarder()
+    try:
+        # when Ctrl-C reaches the client in that moment
+        forward(signal.SIGINT, None)
+        assert child.poll() is None, "held, not lost and not sent anywhere yet"
+
+        # then the child gets it as soon as the server's reply names it
+        forward.to(child.pid)
+        assert child.wait(timeout=30) != 0
+        assert forward.held() == []
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_signal_held_for_a_child_that_never_ran_is_handed_back():
+    from mlgate.warm.client import _Forwarder
+
+    # given Ctrl-C caught while the request was on its way, and a server that then refused it
+    forward = _Forwarder()
+    forward(signal.SIGINT, None)
+
+    # then the client gets the signal back, to raise where it now runs the stage itself
+    assert forward.held() == [signal.SIGINT]
+    assert forward.held() == []

@@ -135,23 +135,31 @@ def _run(sock: socket.socket, argv: list[str]) -> int | None:
         "umask": umask,
     }
     data = json.dumps(request).encode()
+    # The child may start (and be seen running) before the server's first reply names it:
+    # signals are caught from before the request, held until the child is known, then passed
+    # on; if nothing runs there after all, they are raised here.
+    forward = _Forwarder()
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:
-        socket.send_fds(sock, [len(data).to_bytes(8, "big") + data], [0, 1, 2])
-        replies = sock.makefile("rb")
-        first = _read(replies)
-    except OSError:
-        return None
-    if first is None or "pid" not in first:
-        return None  # refused before anything ran: run here
-    child = int(first["pid"])
-    previous = {sig: signal.signal(sig, _forward_to(child)) for sig in FORWARDED_SIGNALS}
-    try:
-        last = _read(replies)
-    except OSError:
-        last = None
+        try:
+            socket.send_fds(sock, [len(data).to_bytes(8, "big") + data], [0, 1, 2])
+            replies = sock.makefile("rb")
+            first = _read(replies)
+        except OSError:
+            first = None
+        if first is None or "pid" not in first:
+            return None  # refused before anything ran: run here
+        child = int(first["pid"])
+        forward.to(child)
+        try:
+            last = _read(replies)
+        except OSError:
+            last = None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        for sig in forward.held():
+            signal.raise_signal(sig)
     if last is None or "exit" not in last:
         print(
             f"mlgate: the warm server stopped while process {child} ran `mlgate "
@@ -176,10 +184,34 @@ def _read(replies) -> dict | None:
     return json.loads(line)
 
 
-def _forward_to(pid: int):
-    def forward(signum: int, frame: object) -> None:
-        del frame
-        with contextlib.suppress(OSError):
-            os.kill(pid, signum)
+class _Forwarder:
+    """A signal handler that passes signals on to the stage's child once it is known, and
+    holds them until then."""
 
-    return forward
+    def __init__(self) -> None:
+        self._child: int | None = None
+        self._held: list[int] = []
+
+    def __call__(self, signum: int, frame: object) -> None:
+        del frame
+        if self._child is None:
+            self._held.append(signum)
+        else:
+            self._kill(signum)
+
+    def to(self, child: int) -> None:
+        """From now on signals go to ``child``, the ones held so far first."""
+        self._child = child
+        held, self._held = self._held, []
+        for signum in held:
+            self._kill(signum)
+
+    def held(self) -> list[int]:
+        """Signals that arrived while no child was known and were never passed on."""
+        held, self._held = self._held, []
+        return held
+
+    def _kill(self, signum: int) -> None:
+        assert self._child is not None
+        with contextlib.suppress(OSError):
+            os.kill(self._child, signum)
