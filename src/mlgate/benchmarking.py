@@ -178,6 +178,13 @@ def _quiet_process() -> Iterator[None]:
             gc.enable()
 
 
+def _per_row_ms(calls: list[list[Timed]]) -> Any:
+    """Each row's latency in milliseconds: the median active time of its calls."""
+    import numpy as np
+
+    return np.array([np.median([t.active for t in timed]) for timed in calls]) * 1000
+
+
 def _p95_interval(per_row_ms: Any) -> tuple[float, float]:
     """The 95% percentile-bootstrap interval of the p95 over rows (scipy)."""
     import numpy as np
@@ -251,7 +258,7 @@ def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any
                 break
             if len(calls) < LATENCY_MIN_ROWS:
                 continue
-            per_row = np.array([np.median([t.active for t in timed]) for timed in calls]) * 1000
+            per_row = _per_row_ms(calls)
             interval = _p95_interval(per_row)
             if _precise(float(np.percentile(per_row, 95)), interval):
                 stopped = "precise"
@@ -262,7 +269,7 @@ def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any
             if sum(t.active for t in batches) > THROUGHPUT_BUDGET_S:
                 break
         kind = clock.kind
-    per_row = np.array([np.median([t.active for t in timed]) for timed in calls]) * 1000
+    per_row = _per_row_ms(calls)
     every = [t for timed in calls for t in timed]
     p50, p95 = np.percentile(per_row, [50, 95])
     if stopped != "precise":
