@@ -422,6 +422,21 @@ def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twent
     assert 0.9 <= p95 <= 2
 
 
+def test_how_many_rows_are_timed_does_not_change_while_other_processes_compete():
+    # given a model that computes 1 ms of CPU time on every row
+    features = _rows(200, slow_every=1000)
+
+    # when its speed is measured three times while two CPU-bound processes hold the cores
+    with competing_processes(2):
+        runs = [measure_speed(RowDependentModel(), features, 100) for _ in range(3)]
+
+    # then each run settles at 20 rows, as on an idle machine, with the same p95
+    assert [r["timing"]["latency_rows"] for r in runs] == [20, 20, 20]
+    assert {r["timing"]["latency_stopped"] for r in runs} == {"precise"}
+    assert all(0.9 <= r["metrics"]["latency_p95_ms"] <= 2 for r in runs)
+    assert sum(r["timing"]["waited_for_cpu_s"] for r in runs) > 0, "the load was real"
+
+
 def test_a_p95_that_hangs_on_a_few_slow_rows_is_sampled_until_every_row_allowed_is_timed():
     # given a model that is six times slower on one row in fifteen, near the 95th percentile
     features = _rows(200, slow_every=15)
