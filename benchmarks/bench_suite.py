@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from _harness import BUILD, ROOT, row, write_result
 
@@ -36,17 +37,16 @@ _SLOW = re.compile(r"^(?P<seconds>[\d.]+)s (?P<phase>setup|call|teardown)\s+(?P<
 
 
 def _environment() -> dict[str, str]:
-    """This shell's environment as a new CI machine would have it: no benchmark venv, no nox or
-    uv settings of this session (``UV_COMPILE_BYTECODE`` would change the test install)."""
-    venv = os.environ.get("VIRTUAL_ENV")
+    """This shell's environment as a new CI machine would have it: nothing of this working tree
+    on PATH (its environments), no nox or uv settings of this session (``UV_COMPILE_BYTECODE``
+    would change the test install)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("NOX_", "UV_", "VIRTUAL_ENV", "PYTHONPATH", "PYTEST_"))
     }
-    if venv:
-        folders = env.get("PATH", "").split(os.pathsep)
-        env["PATH"] = os.pathsep.join(p for p in folders if not p.startswith(venv))
+    folders = env.get("PATH", "").split(os.pathsep)
+    env["PATH"] = os.pathsep.join(f for f in folders if not Path(f).is_relative_to(ROOT))
     env["CI"] = "true"
     return env
 
