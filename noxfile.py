@@ -37,8 +37,9 @@ def tests(session: nox.Session) -> None:
     # Every process the suite starts from this environment (its workers, `mlflow server`, the
     # CLI runs, the promotion trials) caches the bytecode of what it imports. A shell that sets
     # PYTHONDONTWRITEBYTECODE would make each of them compile MLflow, pandas and scikit-learn
-    # from source again (seconds a process, about a minute over the suite).
-    session.env["PYTHONDONTWRITEBYTECODE"] = None
+    # from source again (seconds a process, about a minute over the suite). Python reads an
+    # empty value as unset.
+    session.env["PYTHONDONTWRITEBYTECODE"] = ""
     parallel = ["-n", "auto", "--dist", "loadscope"]
     session.run("pytest", *parallel, *(session.posargs or ["-q", "--durations=15"]))
 
