@@ -422,7 +422,7 @@ def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twent
     assert 0.9 <= p95 <= 2
 
 
-def test_how_many_rows_are_timed_does_not_change_while_other_processes_compete():
+def test_the_p95_measured_while_other_processes_compete_is_the_models_own():
     # given a model that computes 1 ms of CPU time on every row
     features = _rows(200, slow_every=1000)
 
@@ -430,10 +430,15 @@ def test_how_many_rows_are_timed_does_not_change_while_other_processes_compete()
     with competing_processes(2):
         runs = [measure_speed(RowDependentModel(), features, 100) for _ in range(3)]
 
-    # then each run settles at 20 rows, as on an idle machine, with the same p95
-    assert [r["timing"]["latency_rows"] for r in runs] == [20, 20, 20]
-    assert {r["timing"]["latency_stopped"] for r in runs} == {"precise"}
-    assert all(0.9 <= r["metrics"]["latency_p95_ms"] <= 2 for r in runs)
+    # then each p95 is the model's 1 ms, not the 2-10 ms of wall time the calls took, and the
+    # sampling keeps its bounds: at least 20 rows, at most ceil(100 / 3), settled or capped,
+    # never cut short by the time budget (how many rows a run takes follows how much its rows
+    # disagree, which other work on the machine can still move: 20 to 34 rows seen)
+    for run in runs:
+        timing = run["timing"]
+        assert 0.9 <= run["metrics"]["latency_p95_ms"] <= 2, timing
+        assert 20 <= timing["latency_rows"] <= 34, timing
+        assert timing["latency_stopped"] in ("precise", "rows"), timing
     assert sum(r["timing"]["waited_for_cpu_s"] for r in runs) > 0, "the load was real"
 
 
