@@ -204,11 +204,18 @@ def _p95_interval(per_row_ms: Any) -> tuple[float, float]:
     return float(interval.low), float(interval.high)
 
 
-def _precise(p95: float, interval: tuple[float, float]) -> bool:
-    low, high = interval
-    return (
+def p95_settled(per_row_ms: Any) -> tuple[bool, tuple[float, float]]:
+    """Whether the p95 of these per-row latencies is known to within
+    :data:`LATENCY_PRECISION` on both sides (its 95% bootstrap interval over rows), and that
+    interval: the rule that stops latency sampling."""
+    import numpy as np
+
+    p95 = float(np.percentile(per_row_ms, 95))
+    low, high = interval = _p95_interval(per_row_ms)
+    precise = (
         p95 > 0 and high - p95 <= LATENCY_PRECISION * p95 and p95 - low <= LATENCY_PRECISION * p95
     )
+    return precise, interval
 
 
 def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any]:
@@ -258,9 +265,8 @@ def measure_speed(model: Any, features: Any, latency_runs: int) -> dict[str, Any
                 break
             if len(calls) < LATENCY_MIN_ROWS:
                 continue
-            per_row = _per_row_ms(calls)
-            interval = _p95_interval(per_row)
-            if _precise(float(np.percentile(per_row, 95)), interval):
+            precise, interval = p95_settled(_per_row_ms(calls))
+            if precise:
                 stopped = "precise"
                 break
         batches = []

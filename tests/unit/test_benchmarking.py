@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.benchmarking import benchmark, measure_speed, render_markdown
+from mlgate.benchmarking import benchmark, measure_speed, p95_settled, render_markdown
 from mlgate.errors import InputError
 from mlgate.goals import judge, parse_goals, passed
 from mlgate.promotion import promote
@@ -412,14 +412,40 @@ def test_latency_of_a_model_whose_rows_take_the_same_time_is_settled_after_twent
     # when its speed is measured with the default number of runs
     speed = measure_speed(RowDependentModel(), features, 100)
 
-    # then twenty rows, three calls each, pin its p95 to within 5%, and sampling stops there
+    # then its rows agree, so the p95 settles to within 5% before the cap and sampling stops
+    # there: at the first check, after twenty rows of three calls, on a quiet machine (how many
+    # rows exactly is a timing, which a busy machine can move: benchmarks/bench_latency.py
+    # measures it; the rule itself is pinned below on given latencies)
     timing = speed["timing"]
-    assert (timing["latency_rows"], timing["latency_calls"]) == (20, 60)
-    assert timing["latency_stopped"] == "precise"
+    assert timing["latency_stopped"] == "precise", timing
+    assert (
+        timing["latency_rows"] in (20, 30) and timing["latency_calls"] == 3 * timing["latency_rows"]
+    )
     low, high = timing["latency_p95_interval_ms"]
     p95 = speed["metrics"]["latency_p95_ms"]
     assert low <= p95 <= high and high - low <= 0.1 * p95
     assert 0.9 <= p95 <= 2
+
+
+def test_the_stopping_rule_settles_rows_that_agree_and_not_a_p95_that_hangs_on_one_row():
+    import numpy as np
+
+    # given twenty rows' latencies that agree to within about 1% (noise around 1 ms), twenty
+    # equal ones, and twenty of which one is six times slower than the rest
+    agree = 1.0 + np.random.default_rng(0).normal(0, 0.005, 20)
+    equal = np.full(20, 1.0)
+    one_slow = np.r_[np.full(19, 1.0), 6.0]
+
+    # when the rule judges each
+    settled = {name: p95_settled(ms) for name, ms in [("agree", agree), ("equal", equal)]}
+    hangs, (low, high) = p95_settled(one_slow)
+
+    # then the first two are settled, with an interval within 5% of their p95 (which the
+    # latency sampler then reports), and the last is not: its p95 could be 1 ms or 6 ms
+    for name, (precise, (lo, hi)) in settled.items():
+        p95 = float(np.percentile(agree if name == "agree" else equal, 95))
+        assert precise and lo <= p95 <= hi and hi - lo <= 0.1 * p95, name
+    assert not hangs and low <= 1.25 and high >= 5
 
 
 def test_the_p95_measured_while_other_processes_compete_is_the_models_own():
