@@ -75,11 +75,16 @@ class ActiveClock:
             call(*args)
             wall, cpu = time.perf_counter_ns() - wall, time.thread_time_ns() - cpu
             return Timed(cpu / 1e9, wall / 1e9, None)
-        waited = self._waited_ns()
+        # The wall-clock reads enclose the wait reads. The kernel adds a wait to the counter
+        # when the thread gets a CPU back, so a wait read between the two counts lies inside the
+        # wall time: one that falls between two reads is then counted as active time (rare, and
+        # the row's median of three calls absorbs it), never subtracted from a call it was not
+        # part of (which could make a call's active time zero, or a slow model look fast).
         wall = time.perf_counter_ns()
+        waited = self._waited_ns()
         call(*args)
-        wall = time.perf_counter_ns() - wall
         waited = self._waited_ns() - waited
+        wall = time.perf_counter_ns() - wall
         return Timed(max(0, wall - waited) / 1e9, wall / 1e9, waited / 1e9)
 
     def close(self) -> None:

@@ -62,3 +62,48 @@ def test_without_the_kernel_wait_the_clock_falls_back_to_cpu_time(monkeypatch):
         worked = clock.time(burn, 0.05)
     assert slept.active < 0.02 and slept.waited is None
     assert worked.active >= 0.05
+
+
+class PreemptedThread:
+    """A stand-in for the kernel's counters (in ns): the thread does 1 ms of work per call and
+    loses its CPU for 5 ms right after the clock's ``preempt_after``-th read of a counter. As in
+    the kernel, the wait reaches the wait counter when the thread gets its CPU back."""
+
+    def __init__(self, preempt_after: int) -> None:
+        self.preempt_after = preempt_after
+        self.now = self.waited = self.reads = 0
+
+    def _read(self, value: int) -> int:
+        self.reads += 1
+        if self.reads == self.preempt_after:
+            self.now += 5_000_000
+            self.waited += 5_000_000
+        return value
+
+    def perf_counter_ns(self) -> int:
+        return self._read(self.now)
+
+    def waited_ns(self) -> int:
+        return self._read(self.waited)
+
+    def work(self) -> None:
+        self.now += 1_000_000
+
+
+@pytest.mark.skipif(ActiveClock().kind != "active", reason="the kernel publishes no CPU wait")
+@pytest.mark.parametrize("preempt_after", [1, 2, 3, 4])
+def test_a_wait_next_to_a_call_is_never_taken_off_the_calls_own_time(monkeypatch, preempt_after):
+    # given a thread that loses its CPU for 5 ms around a 1 ms call: before it starts, during
+    # it, or after it ends, between the clock's reads of the wall clock and the wait counter
+    kernel = PreemptedThread(preempt_after)
+    monkeypatch.setattr(timing, "time", kernel)
+
+    # when the call is timed
+    with ActiveClock() as clock:
+        monkeypatch.setattr(clock, "_waited_ns", kernel.waited_ns)
+        timed = clock.time(kernel.work)
+
+    # then its active time is at least its 1 ms of work: a wait outside the call may be
+    # counted in (the conservative side), never subtracted from it
+    assert timed.active >= 0.001, timed
+    assert timed.wall >= timed.active
