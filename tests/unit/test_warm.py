@@ -234,7 +234,9 @@ def test_ctrl_c_reaches_the_stage(stages) -> None:
         assert child != process.pid
 
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        # Generous: one run in about a hundred has taken ~15 s here (cause not yet known),
+        # which a loaded machine stretches; what is checked is that the stage stops.
+        _, err = process.communicate(timeout=90)
     finally:
         if process.poll() is None:  # leave no process behind for the next test to trip on
             process.kill()
