@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -139,12 +140,15 @@ def _run(sock: socket.socket, argv: list[str]) -> int | None:
     # signals are caught from before the request, held until the child is known, then passed
     # on; if nothing runs there after all, they are raised here.
     forward = _Forwarder()
+    wake_read, wake_write = socket.socketpair()
+    wake_write.setblocking(False)
+    previous_wakeup = signal.set_wakeup_fd(wake_write.fileno(), warn_on_full_buffer=False)
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:
+        replies = _Replies(sock, wake_read)
         try:
             socket.send_fds(sock, [len(data).to_bytes(8, "big") + data], [0, 1, 2])
-            replies = sock.makefile("rb")
-            first = _read(replies)
+            first = replies.next()
         except OSError:
             first = None
         if first is None or "pid" not in first:
@@ -152,12 +156,15 @@ def _run(sock: socket.socket, argv: list[str]) -> int | None:
         child = int(first["pid"])
         forward.to(child)
         try:
-            last = _read(replies)
+            last = replies.next()
         except OSError:
             last = None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        signal.set_wakeup_fd(previous_wakeup)
+        wake_read.close()
+        wake_write.close()
         for sig in forward.held():
             signal.raise_signal(sig)
     if last is None or "exit" not in last:
@@ -177,11 +184,38 @@ def _run(sock: socket.socket, argv: list[str]) -> int | None:
     return code
 
 
-def _read(replies) -> dict | None:
-    line = replies.readline()
-    if not line:
-        return None
-    return json.loads(line)
+class _Replies:
+    """The server's replies, one JSON line each, read so that no signal waits for them.
+
+    Python runs a signal's handler between two bytecodes, and a blocking read is interrupted
+    only by a signal that arrives while it blocks, in this thread: one that lands just before
+    (or in another thread) would be handled when the read returns, which is when the stage has
+    ended. The wait is a ``poll`` of the connection and of the socket the interpreter writes
+    to as each signal arrives (``signal.set_wakeup_fd``), so every signal is handled, and
+    passed on to the stage, at once.
+    """
+
+    def __init__(self, sock: socket.socket, wakeup: socket.socket) -> None:
+        self._sock = sock
+        self._wakeup = wakeup
+        self._buffer = b""
+        self._poll = select.poll()
+        for each in (sock, wakeup):
+            self._poll.register(each, select.POLLIN)
+
+    def next(self) -> dict | None:
+        """The next reply, or None when the server closed the connection first."""
+        while b"\n" not in self._buffer:
+            ready = {fd for fd, _ in self._poll.poll()}
+            if self._wakeup.fileno() in ready:
+                self._wakeup.recv(4096)  # the handlers run as this returns
+            if self._sock.fileno() in ready:
+                chunk = self._sock.recv(1 << 16)
+                if not chunk:
+                    return None
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
 
 
 class _Forwarder:
