@@ -272,6 +272,31 @@ def test_a_column_of_repeated_values_is_counted_exactly_past_the_sample():
     assert not finding.estimated
 
 
+def test_text_whose_values_repeat_is_counted_by_its_distinct_values(table):
+    # given a contact column kept as text, as exported: a few shared inboxes and phone lines
+    # over and over, placeholders and gaps, 50,000 rows and far fewer distinct values
+    rng = np.random.default_rng(5)
+    phones = sorted(set(table[0]["phone"].dropna()))[:20]
+    pool = ["ops@acme.com", "sales@acme.co.uk", "n/a", "unknown", *phones]
+    weights = np.array([30, 10, 25, 5, *([1.5] * len(phones))])
+    values = rng.choice(pool, size=50_000, p=weights / weights.sum()).astype(object)
+    values[rng.random(50_000) < 0.05] = None
+    series = pd.Series(values, name="contact")
+
+    # when it is scanned with a sample smaller than its rows
+    found = {f.kind: f for f in scan_column(series, ["email", "phone"], sample_rows=500)}
+
+    # then every row is counted, exactly, and each example is another value
+    present = series.dropna()
+    assert found["email"].rows == int(present.str.contains("@").sum())
+    assert found["phone"].rows == int(present.isin(phones).sum())
+    assert not found["email"].estimated and not found["phone"].estimated
+    for finding in found.values():
+        assert len(set(finding.examples)) == len(finding.examples) > 1
+    as_categories = scan_column(series.astype("category"), ["email", "phone"], sample_rows=500)
+    assert {(f.kind, f.rows) for f in as_categories} == {(k, f.rows) for k, f in found.items()}
+
+
 def test_the_sample_is_the_same_on_every_run():
     series = pd.Series([f"+1 415 555 {i:04d}" for i in range(10_000)], name="phone")
     first = scan_column(series, ["phone"], sample_rows=500)

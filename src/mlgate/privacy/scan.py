@@ -137,7 +137,7 @@ def _scan(
     if sample_rows is not None and sample_rows < 1:
         raise InputError(f"sample_rows must be at least 1 (or None for all), not {sample_rows}")
     total = len(series)
-    values = _values(series, kinds)
+    values = _values(series, kinds, sample_rows)
     if values is None or total == 0:
         return []
     text, counts, numeric = values
@@ -215,11 +215,12 @@ def _mostly_matches(values: pa.Array, pattern: str) -> bool:
 
 
 def _values(
-    series: pd.Series, kinds: tuple[Kind, ...]
+    series: pd.Series, kinds: tuple[Kind, ...], sample_rows: int | None
 ) -> tuple[pa.Array, np.ndarray | None, bool] | None:
     """The column as an arrow string array without missing values, the count of rows each
-    entry stands for (categories: None when every entry is one row), and whether it came
-    from integers. None for a column of a type no kind can hide in."""
+    entry stands for (categories, and text whose values repeat: see :func:`_distinct`; None
+    when every entry is one row), and whether it came from integers. None for a column of a
+    type no kind can hide in."""
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy()
@@ -237,8 +238,27 @@ def _values(
         numbers = numbers[numbers >= 10**12]
         return pa.array(numbers.astype(str)), None, True
     if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
-        return _text(series), None, False
+        return (*_distinct(_text(series), sample_rows), False)
     return None
+
+
+def _distinct(text: pa.Array, sample_rows: int | None) -> tuple[pa.Array, np.ndarray | None]:
+    """Text whose values repeat (a category kept as text, a few addresses over and over) as
+    its distinct values and the rows each stands for, so that the RE2 passes read those
+    instead of every row; other text as it is.
+
+    Only when there are at most ``sample_rows`` distinct values (or half the rows, without a
+    sample), so that every candidate is then checked and counted exactly: a sample is always
+    one of rows. The first :data:`PROBE` values tell a column of mostly distinct values
+    before anything is counted.
+    """
+    limit = len(text) // 2 if sample_rows is None else min(sample_rows, len(text) // 2)
+    if len(text) > PROBE and pc.count_distinct(text.slice(0, PROBE)).as_py() > limit:
+        return text, None
+    counted = pc.value_counts(text)
+    if len(counted) > limit:
+        return text, None
+    return counted.field("values"), counted.field("counts").to_numpy()
 
 
 def _text(series: pd.Series) -> pa.Array:

@@ -233,7 +233,7 @@ def baseline_checks(
         ood_checks,
         structure_checks,
     )
-    from mlgate.validation.observed import observe_categorical, observe_numeric, sample_rows
+    from mlgate.validation.observed import observe_categorical, sample_rows
 
     structure: list[CheckResult] = []
     distribution: list[CheckResult] = []
@@ -243,6 +243,7 @@ def baseline_checks(
     columns = {str(c): c for c in df.columns}
     base_rows = int(profile["rows"])
     rows = sample_rows(len(df))
+    observed, duplicates = _passes_over_rows(name, df, profile, tolerances, presence_only, rows)
     for column, base in profile["columns"].items():
         if column not in columns:
             structure.append(structure_checks.column_present(name, column, False, base["kind"]))
@@ -259,7 +260,7 @@ def baseline_checks(
         if not dtype_check.passed:
             continue
         if kind == "numeric":
-            obs = observe_numeric(series, base, rows) if base.get("count") else None
+            obs = observed[column] if base.get("count") else None
             nulls = obs.nulls if obs is not None else int(series.isna().sum())
             if obs is not None and obs.infinities:
                 structure.append(
@@ -283,8 +284,58 @@ def baseline_checks(
         structure.append(
             structure_checks.null_rate(name, column, series, nulls, base, base_rows, tolerances)
         )
-    structure.append(structure_checks.duplicate_rows(name, df, profile, tolerances))
+    structure.append(duplicates)
     correlation = correlation_checks.correlation_checks(
         name, df, profile, usable, tolerances, arrays, rows
     )
     return [c for c in (*structure, *distribution, *ood, *correlation) if c is not None]
+
+
+MAX_WORKERS = 4
+"""Threads for the passes over every row: one per core, up to this many."""
+
+
+def _threads() -> int:
+    """Worker threads: the cores this process may run on, up to :data:`MAX_WORKERS`."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_WORKERS, cores or 1))
+
+
+def _passes_over_rows(
+    name: str,
+    df: pd.DataFrame,
+    profile: dict[str, Any],
+    tolerances: Tolerances,
+    presence_only: set[str] | frozenset[str],
+    rows: Any,
+) -> tuple[dict[str, Any], CheckResult | None]:
+    """The observation of every numeric column :func:`baseline_checks` judges, and its
+    duplicate-rows check: the work that reads every row.
+
+    The columns are observed on worker threads, one per core (NumPy releases the GIL in those
+    passes), while this thread counts the duplicate rows with pandas. What each returns is what
+    one thread returns.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mlgate.profiling import column_kind, numeric_values
+    from mlgate.validation.observed import observe_values
+    from mlgate.validation.structure_checks import duplicate_rows
+
+    columns = {str(c): c for c in df.columns}
+    numeric = {}
+    for column, base in profile["columns"].items():
+        if column not in columns or column in presence_only or not base.get("count"):
+            continue
+        series = df[columns[column]]
+        if base["kind"] == "numeric" and column_kind(series) == "numeric":
+            numeric[column] = (numeric_values(series), base)
+    with ThreadPoolExecutor(max_workers=_threads()) as pool:
+        observed = {
+            column: pool.submit(observe_values, values, base, rows)
+            for column, (values, base) in numeric.items()
+        }
+        duplicates = duplicate_rows(name, df, profile, tolerances)
+        return {c: each.result() for c, each in observed.items()}, duplicates

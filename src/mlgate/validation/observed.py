@@ -79,9 +79,21 @@ def observe_numeric(
     series: pd.Series, base: dict[str, Any], rows: np.ndarray | None = None
 ) -> NumericObservation:
     """Summarise a column; ``rows`` (from :func:`sample_rows`) restricts all but the null count."""
+    return observe_values(numeric_values(series), base, rows)
+
+
+def observe_values(
+    column: np.ndarray, base: dict[str, Any], rows: np.ndarray | None = None
+) -> NumericObservation:
+    """:func:`observe_numeric` of a column already made float64 (``numeric_values``).
+
+    NumPy only, and NumPy releases the GIL in these passes over the rows, so columns may be
+    observed on threads of their own; pandas is kept out (it changes the process's warning
+    filters as it works, which is not safe from two threads before Python 3.14).
+    """
     import numpy as np
 
-    values, infinities = finite_values(numeric_values(series))
+    values, infinities = finite_values(column)
     missing = np.isnan(values)
     nulls = int(np.count_nonzero(missing)) - infinities
     used = values if rows is None else values[rows]

@@ -10,6 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 from scipy import stats as scipy_stats
+from validation_corpus import synthetic_frame
 
 from mlgate.errors import ConfigError, InputError
 from mlgate.profiling import build_profile
@@ -43,6 +44,65 @@ def test_fisher_z_detects_a_reversed_correlation() -> None:
     effect, p = checks_stats.correlation_change(0.6, 300, -0.6, 300)
     assert effect == pytest.approx(1.2)
     assert p < 1e-12
+
+
+def test_normal_test_p_values_are_scipy_stats_own_far_into_the_tail() -> None:
+    for base_r, r, n in [(0.3, 0.25, 500), (0.6, -0.6, 300), (0.3, 0.5, 5_000)]:
+        # given two correlations whose change is small, clear, or beyond doubt
+        _, p = checks_stats.correlation_change(base_r, 2_000, r, n)
+
+        # then the p-value is scipy.stats' normal survival function of Fisher's z
+        z = (np.arctanh(r) - np.arctanh(base_r)) / np.sqrt(1 / (n - 3) + 1 / (2_000 - 3))
+        assert p == pytest.approx(2 * scipy_stats.norm.sf(abs(z)), rel=1e-12, abs=0)
+    assert 0 < p < 1e-15, "a p-value in the tail stays a number, not 1 - 1"
+
+
+def test_chi_square_p_values_match_scipy_on_two_and_many_cells() -> None:
+    # given count rows of two categories (Yates' correction) and of six
+    for first, second in [([40, 60], [55, 45]), ([5, 9, 30, 2, 0, 14], [7, 2, 41, 6, 3, 1])]:
+        # then the two-sample p-value is scipy's chi-square homogeneity test
+        expected = scipy_stats.chi2_contingency(
+            np.array([first, second])[:, np.add(first, second) > 0]
+        ).pvalue
+        assert checks_stats._two_samples(first, second) == pytest.approx(expected, rel=1e-12)
+
+
+def test_columns_observed_on_several_threads_give_the_checks_of_one(monkeypatch) -> None:
+    from mlgate.validation import gate
+
+    # given a table as real ones come: missing values, integers with gaps, a float32 unit
+    # column, text categories, an id, dates, and a batch that drifted, gained infinities and
+    # duplicates, and turned one numeric column into text
+    rng = np.random.default_rng(11)
+
+    def table(rows: int, drift: float) -> pd.DataFrame:
+        frame = synthetic_frame(rows, seed=int(drift * 10) + 3)
+        frame["customer_id"] = np.arange(rows) + (10_000 if drift else 0)
+        frame["age"] = pd.array(rng.integers(18, 90, rows), dtype="Int64")
+        frame.loc[frame.index[::9], "age"] = pd.NA
+        frame["temp_c"] = (rng.normal(20 + 5 * drift, 4, rows)).astype("float32")
+        frame["joined"] = pd.date_range("2024-01-01", periods=rows, freq="h")
+        frame["income"] = np.where(rng.random(rows) < 0.1, np.nan, rng.gamma(2, 2e4, rows))
+        return frame
+
+    base = table(3_000, 0.0)
+    batch = table(2_500, 1.0)
+    batch.loc[batch.index[:40], "income"] = np.inf
+    batch = pd.concat([batch, batch.iloc[:100]], ignore_index=True)
+    batch["score"] = batch["score"].round(1).astype(str)
+    profile = build_profile(base, target="target")
+
+    # when the batch is validated with one worker thread, then with one per column
+    reports = {}
+    for workers in (1, 8):
+        monkeypatch.setattr(gate, "_threads", lambda workers=workers: workers)
+        reports[workers] = validate(batch, baseline=profile).to_dict()
+
+    # then the checks, their order, values and verdicts are the same
+    assert reports[1] == reports[8]
+    failed = {(c["column"], c["check"]) for c in reports[8]["checks"] if not c["passed"]}
+    assert {("temp_c", "mean"), ("income", "infinite_values"), ("score", "dtype")} <= failed
+    assert ("size", "mean") not in failed
 
 
 def test_tolerances_reject_unknown_keys_and_bad_values() -> None:
