@@ -243,14 +243,23 @@ def baseline_checks(
     columns = {str(c): c for c in df.columns}
     base_rows = int(profile["rows"])
     rows = sample_rows(len(df))
-    observed, duplicates = _passes_over_rows(name, df, profile, tolerances, presence_only, rows)
+    kinds = {c: column_kind(df[columns[c]]) for c in profile["columns"] if c in columns}
+    # the numeric columns the loop below observes: numeric then and now, counted, judged
+    numeric = {
+        column: df[columns[column]]
+        for column, kind in kinds.items()
+        if kind == profile["columns"][column]["kind"] == "numeric"
+        and profile["columns"][column].get("count")
+        and column not in presence_only
+    }
+    observed, duplicates = _passes_over_rows(name, df, numeric, profile, tolerances, rows)
     for column, base in profile["columns"].items():
         if column not in columns:
             structure.append(structure_checks.column_present(name, column, False, base["kind"]))
             continue
         series = df[columns[column]]
         structure.append(structure_checks.column_present(name, column, True, base["kind"]))
-        kind = column_kind(series)
+        kind = kinds[column]
         if base["kind"] == "other" or column in presence_only:
             continue
         dtype_check = structure_checks.column_kind_matches(
@@ -306,13 +315,13 @@ def _threads() -> int:
 def _passes_over_rows(
     name: str,
     df: pd.DataFrame,
+    numeric: dict[str, pd.Series],
     profile: dict[str, Any],
     tolerances: Tolerances,
-    presence_only: set[str] | frozenset[str],
     rows: Any,
 ) -> tuple[dict[str, Any], CheckResult | None]:
-    """The observation of every numeric column :func:`baseline_checks` judges, and its
-    duplicate-rows check: the work that reads every row.
+    """The observation of each of the ``numeric`` columns, and the duplicate-rows check: the
+    work of :func:`baseline_checks` that reads every row.
 
     The columns are observed on worker threads, one per core (NumPy releases the GIL in those
     passes), while this thread counts the duplicate rows with pandas. What each returns is what
@@ -320,22 +329,15 @@ def _passes_over_rows(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from mlgate.profiling import column_kind, numeric_values
+    from mlgate.profiling import numeric_values
     from mlgate.validation.observed import observe_values
     from mlgate.validation.structure_checks import duplicate_rows
 
-    columns = {str(c): c for c in df.columns}
-    numeric = {}
-    for column, base in profile["columns"].items():
-        if column not in columns or column in presence_only or not base.get("count"):
-            continue
-        series = df[columns[column]]
-        if base["kind"] == "numeric" and column_kind(series) == "numeric":
-            numeric[column] = (numeric_values(series), base)
+    values = {column: numeric_values(series) for column, series in numeric.items()}
     with ThreadPoolExecutor(max_workers=_threads()) as pool:
         observed = {
-            column: pool.submit(observe_values, values, base, rows)
-            for column, (values, base) in numeric.items()
+            column: pool.submit(observe_values, column_values, profile["columns"][column], rows)
+            for column, column_values in values.items()
         }
         duplicates = duplicate_rows(name, df, profile, tolerances)
         return {c: each.result() for c, each in observed.items()}, duplicates

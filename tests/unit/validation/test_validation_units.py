@@ -17,6 +17,7 @@ from mlgate.profiling import build_profile
 from mlgate.validation import resolve_tolerances, validate
 from mlgate.validation import stats as checks_stats
 from mlgate.validation.schema_loading import load_schema
+from tests.unit.contention import competing_processes
 
 
 def test_two_sample_chi_square_matches_scipy() -> None:
@@ -67,16 +68,24 @@ def test_chi_square_p_values_match_scipy_on_two_and_many_cells() -> None:
         assert checks_stats._two_samples(first, second) == pytest.approx(expected, rel=1e-12)
 
 
-def test_columns_observed_on_several_threads_give_the_checks_of_one(monkeypatch) -> None:
+@pytest.mark.parametrize("label", ["two classes", "three classes", "regression"])
+def test_columns_observed_on_several_threads_give_the_checks_of_one(monkeypatch, label) -> None:
     from mlgate.validation import gate
 
     # given a table as real ones come: missing values, integers with gaps, a float32 unit
-    # column, text categories, an id, dates, and a batch that drifted, gained infinities and
-    # duplicates, and turned one numeric column into text
+    # column, text categories, an id, dates, a label of two or three classes or a number, and
+    # a batch that drifted, gained infinities and duplicates, and turned a column into text
     rng = np.random.default_rng(11)
 
     def table(rows: int, drift: float) -> pd.DataFrame:
         frame = synthetic_frame(rows, seed=int(drift * 10) + 3)
+        if label == "three classes":
+            frame["target"] = pd.cut(
+                frame["size"] + rng.normal(0, 2, rows), [-np.inf, 6, 10, np.inf],
+                labels=["small", "medium", "large"],
+            ).astype(str)  # fmt: skip
+        elif label == "regression":
+            frame["target"] = 1.5 * frame["weight"] + rng.normal(0, 3, rows)
         frame["customer_id"] = np.arange(rows) + (10_000 if drift else 0)
         frame["age"] = pd.array(rng.integers(18, 90, rows), dtype="Int64")
         frame.loc[frame.index[::9], "age"] = pd.NA
@@ -92,15 +101,24 @@ def test_columns_observed_on_several_threads_give_the_checks_of_one(monkeypatch)
     batch["score"] = batch["score"].round(1).astype(str)
     profile = build_profile(base, target="target")
 
-    # when the batch is validated with one worker thread, then with one per column
-    reports = {}
-    for workers in (1, 8):
-        monkeypatch.setattr(gate, "_threads", lambda workers=workers: workers)
-        reports[workers] = validate(batch, baseline=profile).to_dict()
+    # when the batch is validated with one worker thread on an idle machine, then with one
+    # per column while other processes compete for the CPU
+    monkeypatch.setattr(gate, "_threads", lambda: 1)
+    alone = validate(batch, baseline=profile).to_dict()
+    monkeypatch.setattr(gate, "_threads", lambda: 8)
+    with competing_processes(2):
+        threaded = validate(batch, baseline=profile).to_dict()
 
     # then the checks, their order, values and verdicts are the same
-    assert reports[1] == reports[8]
-    failed = {(c["column"], c["check"]) for c in reports[8]["checks"] if not c["passed"]}
+    assert alone == threaded
+    checks = {c["check"] for c in threaded["checks"]}
+    on_target = {c["check"] for c in threaded["checks"] if c["column"] == "target"}
+    assert {"feature_correlation", "duplicate_rows"} <= checks
+    if label == "three classes":  # text classes: judged as a category, no correlation
+        assert {"category_frequencies", "unseen_categories"} <= on_target
+    else:  # a number the features are correlated with, observed on a worker
+        assert {"mean", "std"} <= on_target and "target_correlation" in checks
+    failed = {(c["column"], c["check"]) for c in threaded["checks"] if not c["passed"]}
     assert {("temp_c", "mean"), ("income", "infinite_values"), ("score", "dtype")} <= failed
     assert ("size", "mean") not in failed
 
