@@ -105,7 +105,11 @@ class Stages:
     def server_pids(self) -> list[int]:
         pids = []
         for state in self.folder.glob("*.json"):
-            pid = json.loads(state.read_text(encoding="utf-8"))["pid"]
+            try:
+                text = state.read_text(encoding="utf-8")
+            except FileNotFoundError:  # removed since the listing: that server has stopped
+                continue
+            pid = json.loads(text)["pid"]
             if _alive(pid):
                 pids.append(pid)
         return pids
